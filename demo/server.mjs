@@ -1,0 +1,143 @@
+// The local Klaviyo-compatible endpoint and the static files of the demo and the e2e fixtures.
+// `node demo/server.mjs [port]` (default 8787) or `startServer({ port: 0 })` from the tests.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createKlaviyo } from './klaviyo.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const STATIC = { '/dist/': 'dist', '/fixtures/': 'e2e/fixtures', '/': 'demo/public' };
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'content-type, revision, accept',
+  'access-control-expose-headers': 'retry-after',
+  'access-control-max-age': '600',
+};
+
+/** A small seeded PRNG (mulberry32), so a failure ratio replays the same way. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const readBody = (req) =>
+  new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+const json = (res, status, body, headers = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...CORS, ...headers });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+};
+
+export function startServer({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
+  let klaviyo = createKlaviyo();
+  /** Fault rules, first active one applies: { status, count, until, ratio, rnd, latency, drop, retryAfter }. */
+  let faults = [];
+
+  const fault = () => {
+    const now = Date.now();
+    faults = faults.filter((f) => (f.count === undefined || f.count > 0) && (f.until === undefined || f.until > now));
+    for (const f of faults) {
+      if (f.rnd && f.rnd() >= f.ratio) continue;
+      if (f.count !== undefined) f.count--;
+      return f;
+    }
+  };
+
+  async function client(req, res, url) {
+    const raw = await readBody(req);
+    const record = { at: Date.now(), path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { revision: req.headers.revision, 'content-type': req.headers['content-type'] }, body: raw, status: 0 };
+    klaviyo.state.requests.push(record);
+    const f = fault();
+    if (f?.latency) await new Promise((r) => setTimeout(r, f.latency));
+    if (f?.drop) {
+      record.status = 'dropped';
+      return req.socket.destroy();
+    }
+    if (f?.status) {
+      record.status = f.status;
+      klaviyo.state.counters.rejected++;
+      const headers = f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {};
+      return json(res, f.status, { errors: [{ id: 'fault', status: f.status, code: 'fault', title: 'Injected fault', detail: 'Injected by /__faults', source: { pointer: '' } }] }, headers);
+    }
+    const out = klaviyo.handle(url.pathname, url.searchParams, req.headers, raw);
+    record.status = out.status;
+    if (out.status >= 400) {
+      klaviyo.state.counters.rejected++;
+      record.error = out.body.errors[0].detail;
+    }
+    json(res, out.status, out.body);
+  }
+
+  async function control(req, res, url) {
+    const { state } = klaviyo;
+    if (url.pathname === '/__inspect/events') return json(res, 200, state.events);
+    if (url.pathname === '/__inspect/profiles') return json(res, 200, [...state.profiles.values()]);
+    if (url.pathname === '/__inspect/requests') return json(res, 200, state.requests);
+    if (url.pathname === '/__inspect/counters') return json(res, 200, state.counters);
+    if (url.pathname === '/__reset' && req.method === 'POST') {
+      klaviyo = createKlaviyo();
+      faults = [];
+      return json(res, 200, { ok: true });
+    }
+    if (url.pathname === '/__faults' && req.method === 'POST') {
+      const list = [].concat(JSON.parse((await readBody(req)) || '[]'));
+      faults = list.map((f) => ({ ...f, until: f.ms ? Date.now() + f.ms : undefined, rnd: f.ratio !== undefined ? random(f.seed ?? 1) : undefined }));
+      return json(res, 200, { faults: faults.length });
+    }
+    json(res, 404, { error: 'unknown control path' });
+  }
+
+  async function serveStatic(res, pathname) {
+    const prefix = Object.keys(STATIC).find((p) => pathname.startsWith(p));
+    let rel = normalize(decodeURIComponent(pathname.slice(prefix.length))).replace(/^(\.\.[/\\])+/, '');
+    if (!rel || rel.endsWith('/') || rel === '.') rel = join(rel === '.' ? '' : rel, 'index.html');
+    try {
+      const body = await readFile(join(ROOT, STATIC[prefix], rel));
+      res.writeHead(200, { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  }
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://localhost');
+      if (url.pathname.startsWith('/client/')) {
+        if (req.method === 'OPTIONS') return json(res, 204);
+        if (req.method === 'POST') return await client(req, res, url);
+        return json(res, 405, { errors: [{ id: 'method', status: 405, code: 'method_not_allowed', title: 'Method not allowed', detail: 'POST only', source: { pointer: '' } }] });
+      }
+      if (url.pathname.startsWith('/__')) return await control(req, res, url);
+      return await serveStatic(res, url.pathname);
+    } catch (e) {
+      if (!res.headersSent) json(res, 500, { error: String(e) });
+    }
+  });
+
+  return new Promise((resolve) => {
+    server.listen(port, host, () => {
+      const url = `http://${host}:${server.address().port}`;
+      if (!quiet) console.log(`klite demo: ${url}/  (endpoint ${url}/client/…, inspect ${url}/__inspect/events)`);
+      resolve({ url, server, close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))), state: () => klaviyo.state });
+    });
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  startServer({ port: Number(process.argv[2] || process.env.PORT || 8787), quiet: false });
+}

@@ -1,0 +1,80 @@
+// Test fixtures: a local Klaviyo-compatible endpoint per worker, pages served at its origin,
+// helpers to read what it received, and two checks after every test: each request body conforms
+// to Klaviyo's OpenAPI documents, and the page saw no uncaught error or unhandled rejection.
+import { test as base, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { startServer } from '../demo/server.mjs';
+import { conformance } from '../test/openapi.mjs';
+
+export { expect };
+
+export const KEY = 'AbC123';
+export const STUB = readFileSync(new URL('../snippet/stub.js', import.meta.url), 'utf8');
+
+export const test = base.extend({
+  endpoint: [
+    async ({}, use) => {
+      const server = await startServer({ port: 0 });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  /** The endpoint for this test: state reset, helpers to inspect it and to inject faults. */
+  api: async ({ endpoint, request }, use) => {
+    await request.post(endpoint.url + '/__reset');
+    const get = async (what) => (await request.get(`${endpoint.url}/__inspect/${what}`)).json();
+    const api = {
+      url: endpoint.url,
+      events: () => get('events'),
+      profiles: () => get('profiles'),
+      requests: () => get('requests'),
+      counters: () => get('counters'),
+      faults: (list) => request.post(endpoint.url + '/__faults', { data: list }),
+      /** Waits until `n` events arrived (duplicates excluded) and returns them. */
+      async eventCount(n, timeout = 20_000) {
+        await expect.poll(async () => (await api.events()).filter((e) => !e.duplicate).length, { timeout }).toBe(n);
+        return (await api.events()).filter((e) => !e.duplicate);
+      },
+    };
+    await use(api);
+    // Conformance: every body that reached the endpoint, including refused and faulted ones.
+    const problems = [];
+    for (const r of await api.requests()) {
+      if (!r.body) continue;
+      const p = conformance(r.path, r.body);
+      if (p) problems.push(p);
+      if (r.headers.revision !== '2026-07-15') problems.push(`${r.path}: revision header ${r.headers.revision}`);
+      if (!/^[A-Za-z0-9]{6}$/.test(r.query.company_id || '')) problems.push(`${r.path}: company_id ${r.query.company_id}`);
+    }
+    expect(problems, 'requests conform to the OpenAPI documents').toEqual([]);
+  },
+
+  /** Console lines and page errors; a test fails on any uncaught error in the page. */
+  logs: async ({ page }, use) => {
+    const logs = { console: [], errors: [] };
+    page.on('console', (m) => logs.console.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => logs.errors.push(String(e)));
+    await page.addInitScript(() => {
+      addEventListener('unhandledrejection', (e) => console.error('unhandledrejection: ' + (e.reason && e.reason.stack || e.reason)));
+    });
+    await use(logs);
+    expect(logs.errors, 'no uncaught errors in the page').toEqual([]);
+    expect(logs.console.filter((l) => l.includes('unhandledrejection')), 'no unhandled rejections').toEqual([]);
+  },
+
+  /** Serves `html` at `path` on the endpoint's origin (so IndexedDB and cookies are that origin's) and opens it. */
+  open: async ({ page, api, logs }, use) => {
+    await use(async (html, path = '/shop/page.html', waitUntil = 'load') => {
+      await page.route(api.url + path.split('?')[0] + '*', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+      await page.goto(api.url + path, { waitUntil });
+    });
+  },
+});
+
+/** The script tag merchants paste, pointed at the local endpoint. */
+export const tag = (url, query = `company_id=${KEY}`) => `<script async src="${url}/dist/klite.js?${query}&endpoint=${encodeURIComponent(url)}"></script>`;
+
+/** Resolves once klite has replaced the stub. */
+export const ready = (page) => page.waitForFunction(() => !!window.__klite);

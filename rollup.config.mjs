@@ -1,0 +1,22 @@
+import typescript from '@rollup/plugin-typescript';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+
+// Internal fields start with `_` and are mangled; wire-format (JSON:API) names, stored item
+// fields and public method names never start with `_` (except `_kx`, kept in `reserved`).
+const minify = terser({
+  ecma: 2020,
+  compress: { passes: 5, pure_getters: true, unsafe_arrows: true, unsafe: true, unsafe_methods: true, unsafe_comps: true, unsafe_undefined: true, hoist_funs: true, toplevel: true },
+  toplevel: true,
+  mangle: { properties: { regex: /^_[a-z]/i, reserved: ['_kx', '_learnq', '_klOnsite'] } },
+  format: { comments: false },
+});
+
+const plugins = () => [resolve(), typescript({ tsconfig: './tsconfig.json', declaration: false, noEmitOnError: true })];
+
+export default [
+  // The script tag: reads its own <script> element, installs window.klaviyo, drains stub queues.
+  { input: 'src/browser.ts', output: { file: 'dist/klite.js', format: 'iife', strict: false }, plugins: [...plugins(), minify] },
+  // npm: `import { init } from 'klite'`.
+  { input: 'src/index.ts', output: { file: 'dist/klite.mjs', format: 'es' }, plugins: [...plugins(), minify] },
+];

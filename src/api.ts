@@ -1,0 +1,86 @@
+import { checkKey, endpointOf } from './config';
+import { readCookie } from './cookie';
+import { createTracker, type Tracker } from './tracker';
+import type { Klaviyo, Options } from './types';
+import { warn } from './warn';
+
+type Method = Exclude<keyof Klaviyo, 'push'>;
+
+const METHODS = 'identify track trackViewedItem reset account cookieDomain isIdentified flush'.split(' ') as Method[];
+/** The calls that need an account: before one is known they wait in memory (not stored, not sent). */
+const HELD = METHODS.slice(0, 4);
+
+/**
+ * The public `klaviyo` object. It decides whether calls are tracked at all: a private key or
+ * `__kla_off=true` turns klite off (nothing stored, nothing sent); without a key, calls wait for
+ * `account(id)`. Every method returns a Promise that settles and calls an optional trailing
+ * callback with its value; nothing thrown inside reaches the page.
+ */
+export function createApi(opts: Options) {
+  let key: string | undefined;
+  let tracker: Tracker | undefined;
+  let domain: unknown;
+  let off = readCookie('__kla_off') == 'true';
+  const held: [Method, unknown[]][] = [];
+
+  const account = (id?: unknown): string | undefined => {
+    const check = checkKey(id);
+    if (id === undefined || off) return key;
+    if (key) id != key && warn('account ' + id + ' refused: already sending to ' + key + '.');
+    else if (check == 'private') {
+      off = true;
+      held.length = 0;
+      warn('private API key refused; nothing is sent or stored. Rotate it in Klaviyo: it is public now.', true);
+    } else if (check) warn('"' + id + '" is not a public API key (6 letters or digits).', true);
+    else {
+      tracker = createTracker((key = id as string), endpointOf(opts.endpoint));
+      tracker.cookieDomain(domain);
+      held.splice(0).forEach(([name, args]) => (tracker as any)[name](...args));
+    }
+    return key;
+  };
+
+  /** What a method answers before there is a tracker: an empty identity, `track` accepted unless off… */
+  const early = (name: Method, args: unknown[]) =>
+    name == 'identify' ? {} : name == 'track' ? !off : name == 'isIdentified' ? false : name == 'flush' ? held.length :
+    name == 'cookieDomain' ? (domain = typeof args[0] == 'string' ? args[0] : domain) : undefined;
+
+  const api = {} as Klaviyo;
+  METHODS.forEach((name) => {
+    api[name] = ((...args: unknown[]) => {
+      const cb = typeof args[args.length - 1] == 'function' && (args.pop() as (v: unknown) => void);
+      let result: unknown;
+      try {
+        if (!tracker && !off && HELD.includes(name)) held.push([name, args]);
+        result = name == 'account' ? account(args[0]) : tracker ? (tracker as any)[name](...args) : early(name, args);
+      } catch (e) {
+        warn(name + '() failed: ' + e);
+      }
+      return Promise.resolve(result).then((value) => {
+        try {
+          cb && cb(value);
+        } catch (e) {
+          warn('callback failed: ' + e);
+        }
+        return value;
+      });
+    }) as never;
+  });
+
+  /** `push([method, ...args, callback?])` or `push(fn)`, each entry in order: klaviyo.js's queue format. */
+  api.push = (...entries: unknown[]) => {
+    for (const entry of entries) {
+      try {
+        if (typeof entry == 'function') entry(api);
+        else if (METHODS.includes((entry as Method[])[0])) (api as any)[(entry as Method[])[0]](...(entry as unknown[]).slice(1));
+        else warn('push() ignored ' + entry);
+      } catch (e) {
+        warn('pushed function failed: ' + e);
+      }
+    }
+    return undefined;
+  };
+
+  account(opts.companyId);
+  return { _api: api, _identified: () => !!tracker?.isIdentified() };
+}

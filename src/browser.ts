@@ -1,0 +1,35 @@
+import { createApi } from './api';
+import { scriptOptions } from './config';
+import { drainOrder, queued } from './drain';
+import type { Klaviyo } from './types';
+
+/**
+ * The script-tag entry. Reads its options from its own <script>, replaces whatever stub is on the
+ * page (klite's, Klaviyo's Proxy, an array, `_learnq`) and replays what those queued. Loaded a
+ * second time it only passes its key on, where the first load refuses a different one.
+ */
+(() => {
+  const w = window as any;
+  try {
+    const script =
+      (document.currentScript as HTMLScriptElement | null) ||
+      document.querySelector<HTMLScriptElement>('script[src*="klite"]');
+    const opts = scriptOptions(script, location.href);
+    const loaded: Klaviyo | undefined = w.__klite;
+    if (loaded) {
+      if (opts.companyId) loaded.account(opts.companyId);
+      return;
+    }
+    const { _api: api, _identified } = createApi(opts);
+    const entries = [...queued(w._learnq), ...queued(w._klOnsite), ...queued(w.klaviyo)];
+    w.__klite = w.klaviyo = api;
+    // Old references to Klaviyo's stub push onto `_klOnsite`; `_learnq.push` runs synchronously from now on.
+    w._klOnsite = { push: api.push };
+    w._learnq = { push: api.push, isIdentified: _identified };
+    api.push(...drainOrder(entries));
+  } catch (e) {
+    try {
+      console.error('klite: could not start: ' + e);
+    } catch {}
+  }
+})();

@@ -1,0 +1,33 @@
+import type { Options } from './types';
+
+export const DEFAULT_ENDPOINT = 'https://a.klaviyo.com';
+
+/**
+ * Options from the script tag that loaded klite, in the forms merchants already paste:
+ * `klite.js?company_id=KEY`, `.../KEY/klite.js` (Klaviyo's path form), or `data-company-id`;
+ * `?endpoint=` or `data-endpoint`.
+ */
+export function scriptOptions(script: HTMLScriptElement | null | undefined, base: string): Options {
+  if (!script) return {};
+  const data = script.dataset;
+  const url = new URL(script.src || '', base);
+  const q = url.searchParams;
+  // A path segment is read as a key only if it could be one: 6 letters or digits with a capital
+  // or a digit (so `/assets/klite.js` is not a key), or a private key, so that it is refused.
+  const seg = url.pathname.split('/').slice(-2)[0];
+  return {
+    companyId: q.get('company_id') || data.companyId || (/^((?=.*[A-Z0-9])[A-Za-z0-9]{6}|pk_.*)$/.test(seg) ? seg : undefined),
+    endpoint: q.get('endpoint') || data.endpoint,
+  };
+}
+
+/**
+ * '' for a public key (site ID: 6 letters and digits), 'private' for a private one (`pk_…`,
+ * which must never reach a browser and must be rotated), 'invalid' for anything else.
+ */
+export function checkKey(key: unknown): '' | 'private' | 'invalid' {
+  return /^pk_/i.test(key as string) ? 'private' : /^[A-Za-z0-9]{6}$/.test(key as string) && typeof key == 'string' ? '' : 'invalid';
+}
+
+/** The endpoint origin without a trailing slash. */
+export const endpointOf = (value?: string): string => (value || DEFAULT_ENDPOINT).replace(/\/+$/, '');

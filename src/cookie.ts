@@ -1,0 +1,18 @@
+/** Read a cookie's raw value ('' when absent or when cookies are unavailable). */
+export function readCookie(name: string): string {
+  try {
+    const m = document.cookie.match('(?:^|;) ?' + name + '=([^;]*)');
+    return m ? m[1] : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Two years, as klaviyo.js; SameSite=Lax and Secure on https, which klaviyo.js leaves out. */
+export function writeCookie(name: string, value: string, domain?: string, maxAge = 63072000): void {
+  try {
+    document.cookie =
+      name + '=' + value + ';path=/;max-age=' + maxAge + ';SameSite=Lax' +
+      (domain ? ';domain=' + domain : '') + (location.protocol == 'https:' ? ';Secure' : '');
+  } catch {}
+}

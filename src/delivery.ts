@@ -1,0 +1,119 @@
+import { backoff, retryable, retryAfter } from './backoff';
+import type { Visitor } from './identity';
+import type { Queue } from './queue';
+import { plan, type Request } from './requests';
+import { post } from './transport';
+import { warn } from './warn';
+
+/** Calls are sent about a second after the first unsent one, so a burst goes as one request. */
+export const DELAY = 1000;
+/** Chromium refuses keepalive bodies past 64 KiB in flight; keep a margin for headers. */
+export const KEEPALIVE_BUDGET = 6e4;
+
+/**
+ * Sends the queue to Klaviyo, one flush at a time per tab. A call leaves the queue only on a 2xx
+ * or a permanent refusal (other 4xx). Network errors, 408, 429 and 5xx keep it queued and retry
+ * with back-off (a 429's Retry-After at least); each profile is tried in every pass, so one that
+ * fails never holds back the others.
+ */
+export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string, companyId: string) {
+  const inflight = new Set<string>();
+  let failures = 0;
+  let retryAt = 0;
+  let timer: any;
+  let timerAt = 0;
+  let running: Promise<number> | 0 = 0;
+  let again = 0;
+
+  const schedule = (ms: number) => {
+    if (timer && timerAt <= Date.now() + ms) return;
+    clearTimeout(timer);
+    timerAt = Date.now() + ms;
+    timer = setTimeout(flush, ms);
+  };
+
+  /** Sends one request: 0 when it must be retried, 429 when the account is rate limited, else 1. */
+  const send = async (req: Request, keepalive?: boolean): Promise<number> => {
+    const entries = req._entries;
+    const keys = entries.map((e) => e[0]);
+    keys.forEach((k) => inflight.add(k));
+    const { _status: status, _retryAfter, _detail } = await post(endpoint, req._path, companyId, req._body, keepalive);
+    keys.forEach((k) => inflight.delete(k));
+    if (retryable(status)) {
+      retryAt = Math.max(retryAt, Date.now() + retryAfter(_retryAfter, Date.now()));
+      return status == 429 ? 429 : 0;
+    }
+    if (status > 299) {
+      if (entries[1]) {
+        // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped.
+        for (const entry of entries) for (const r of plan([entry], visitor, 0)._groups[0]._requests) if ((await send(r, keepalive)) != 1) return 0;
+        return 1;
+      }
+      warn('call refused by Klaviyo and dropped: ' + status + ' ' + _detail);
+    }
+    queue._del(keys);
+    return 1;
+  };
+
+  /** One pass over the queue. keepalive: the page is being hidden; send all now within the budget. */
+  const pass = async (keepalive?: boolean) => {
+    const now = Date.now();
+    if (keepalive) queue._writeNow();
+    const { _groups, _expired } = plan(queue._entries().filter(([k]) => !inflight.has(k)), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined);
+    if (_expired[0]) {
+      warn('anonymous calls over 14 days old dropped.');
+      queue._del(_expired.map((e) => e[0]));
+    }
+    if (navigator.onLine === false || !_groups[0]) return;
+    let budget = KEEPALIVE_BUDGET;
+    if (keepalive) {
+      // The closing page's last chance: all at once, back-off ignored, within the byte budget.
+      for (const g of _groups) g._requests.forEach((r) => (budget -= r._bytes) >= 0 && send(r, true));
+      return;
+    }
+    if (now < retryAt) return schedule(retryAt - now);
+    let failed = 0;
+    groups: for (const g of _groups) {
+      for (const r of g._requests) {
+        const ok = await send(r);
+        if (ok == 429) failed = 2;
+        if (ok != 1) {
+          failed ||= 1;
+          // Rate limited: the whole account waits, not only this profile.
+          if (failed > 1) break groups;
+          break;
+        }
+      }
+    }
+    failures = failed ? failures + 1 : 0;
+    if (failed) schedule((retryAt = Math.max(retryAt, Date.now() + backoff(failures - 1))) - Date.now());
+  };
+
+  /** Sends what is sendable now; resolves with how many calls are still queued. */
+  const flush = (): Promise<number> => {
+    timer = clearTimeout(timer);
+    if (running) return (again = 1), running;
+    return (running = (async () => {
+      try {
+        do {
+          again = 0;
+          await pass();
+        } while (again);
+      } catch (e) {
+        warn('delivery failed: ' + e);
+        schedule(6e4);
+      }
+      running = 0;
+      return queue._size();
+    })());
+  };
+
+  return {
+    _flush: flush,
+    _soon: () => schedule(DELAY),
+    /** The page is being hidden or left: send with keepalive; what is not acknowledged stays queued. */
+    _hidden: () => pass(true).catch(() => {}),
+  };
+}
+
+export type Delivery = ReturnType<typeof createDelivery>;

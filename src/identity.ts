@@ -1,0 +1,72 @@
+import { readCookie, writeCookie } from './cookie';
+import { randomId } from './ids';
+import type { Identity, Ids } from './types';
+import { load, save } from './webstore';
+
+const IDS_KEY = 'klite:ids';
+const KX_KEY = 'klite:kx';
+const ID_FIELDS = ['email', 'phone_number', 'external_id'] as const;
+
+export interface Visitor {
+  /** Client id, shared with klaviyo.js through the `__kla_id` cookie. */
+  _cid: string;
+  _ids: Ids;
+}
+
+export const isIdentified = (ids: Ids): boolean => !!(ids.email || ids.phone_number || ids.external_id || ids._kx);
+
+/** What `identify()` resolves to: the identifiers, never the internal ids (`cid`, `_kx`). */
+export function publicIdentity({ _kx, ...ids }: Ids): Identity {
+  return ids;
+}
+
+/**
+ * The visitor: a client id in the `__kla_id` cookie (base64 JSON, as klaviyo.js writes it, so
+ * both scripts see one visitor), the identifiers in localStorage (never email or phone in a
+ * cookie), and an email link's `_kx` in sessionStorage for this session.
+ */
+export function createIdentity(companyId: string, url: URL) {
+  let domain: string | undefined;
+  let cid: unknown;
+  try {
+    cid = JSON.parse(atob(decodeURIComponent(readCookie('__kla_id')))).cid;
+  } catch {}
+  const visitor: Visitor = { _cid: typeof cid == 'string' && cid ? cid : randomId(), _ids: load<Ids>(IDS_KEY) || {} };
+  // `_kx=<token>.<COMPANY_ID>` from an email link; a token for another account is ignored.
+  const kx = url.searchParams.get('_kx');
+  if (kx && kx.endsWith('.' + companyId)) save(KX_KEY, kx, true);
+  visitor._ids._kx = load(KX_KEY, true);
+
+  const writeId = () => writeCookie('__kla_id', btoa(JSON.stringify({ cid: visitor._cid })), domain);
+  writeId();
+
+  return {
+    _visitor: visitor,
+    /** Adds identifiers; an identifier that contradicts a known one means another person. */
+    _merge(ids: Ids): void {
+      const known = visitor._ids;
+      const other = ID_FIELDS.some((k) => ids[k] && known[k] && ids[k] !== known[k]);
+      visitor._ids = other ? ids : { ...known, ...ids };
+      const { _kx, ...kept } = visitor._ids;
+      save(IDS_KEY, kept);
+      if (other) save(KX_KEY, undefined, true);
+    },
+    _domain(d?: unknown): string | undefined {
+      if (typeof d == 'string') {
+        domain = d || undefined;
+        writeId();
+      }
+      return domain;
+    },
+    /** Forgets this visitor: new client id, no identifiers. */
+    _reset(): void {
+      visitor._cid = randomId();
+      visitor._ids = {};
+      save(IDS_KEY, undefined);
+      save(KX_KEY, undefined, true);
+      writeId();
+    },
+  };
+}
+
+export type IdentityStore = ReturnType<typeof createIdentity>;

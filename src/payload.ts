@@ -1,0 +1,75 @@
+import type { Ids, Properties } from './types';
+
+/** Profile attributes; the first three are identifiers. */
+const FIELDS = 'email phone_number external_id first_name last_name organization title image locale'.split(' ');
+const LOCATION = 'address1 address2 city country region zip timezone latitude longitude'.split(' ');
+const PATCHES = ['append', 'unappend', 'unset'];
+
+export interface ProfileParts {
+  /** JSON:API profile attributes (identifiers, fields, location, properties). */
+  a: Properties;
+  /** `meta.patch_properties`, when `$append/$unappend/$unset` were given. */
+  x?: Properties;
+  /** The identifiers among the attributes. */
+  ids: Ids;
+}
+
+const text = (v: unknown) => (typeof v == 'string' ? v.trim() : typeof v == 'number' ? '' + v : '');
+const some = (o: object) => Object.keys(o)[0];
+
+/**
+ * `identify()` properties → profile attributes. Current names (`email`, `first_name`, `city`,
+ * `location: {…}`) and klaviyo.js's legacy ones (`$email`, `$id`, `$city`…) both work; `$append`,
+ * `$unappend`, `$unset` become `meta.patch_properties`; every other key is a custom property.
+ */
+export function toProfile(input: Properties): ProfileParts {
+  const a: Properties = {};
+  const location: Properties = {};
+  const properties: Properties = {};
+  const patch: Properties = {};
+  const ids: Properties = {};
+  for (const key in input) {
+    const value = input[key];
+    const name = key == '$id' ? 'external_id' : key.replace(/^\$/, '');
+    const field = FIELDS.indexOf(name);
+    if (value === undefined) continue;
+    if (field >= 0) text(value) && (a[name] = text(value)) && field < 3 && (ids[name] = a[name]);
+    else if (LOCATION.includes(name)) location[name] = value;
+    else if (key != name && PATCHES.includes(name)) patch[name] = value;
+    else if (key == 'location') Object.assign(location, value);
+    else properties[key] = value;
+  }
+  if (some(location)) a.location = location;
+  if (some(properties)) a.properties = properties;
+  return some(patch) ? { a, ids, x: { patch_properties: patch } } : { a, ids };
+}
+
+const YEAR = 31536e6;
+const Y2000 = 9466848e5;
+
+/**
+ * An event time for the API: from a Date, an ISO string or a Unix time (seconds, as Klaviyo's
+ * legacy API took, or milliseconds), clamped into the window the API accepts (year 2000 to a
+ * year ahead, less a day for clock skew) and truncated to the second.
+ */
+export function eventTime(value: unknown, now: number): string {
+  let t = +(value ?? now) || Date.parse(value as string) || now;
+  if (t < 1e11) t *= 1000;
+  t = Math.min(Math.max(t, Y2000), now + YEAR - 864e5);
+  return new Date(t - (t % 1000)).toISOString();
+}
+
+/**
+ * `track()` properties → event attributes: `$value → value`, `$event_id → unique_id`,
+ * `time → time`; a `unique_id` is always set, so a resend is idempotent. Like klaviyo.js, every
+ * event says `$use_ip` and `$is_session_activity`.
+ */
+export function toEvent(input: Properties, uniqueId: string, now: number): Properties {
+  const { $value, $event_id, time, ...rest } = input;
+  const a: Properties = { properties: { ...rest, $use_ip: true, $is_session_activity: true } };
+  if ($value != null && $value !== '' && isFinite($value as number)) a.value = +($value as number);
+  else if ($value !== undefined) (a.properties as Properties).$value = $value;
+  a.time = eventTime(time, now);
+  a.unique_id = text($event_id) || uniqueId;
+  return a;
+}

@@ -1,0 +1,87 @@
+import { isIdentified, type Visitor } from './identity';
+import type { Item } from './types';
+
+export type Entry = [key: string, item: Item];
+
+export interface Request {
+  _path: string;
+  _body: string;
+  _entries: Entry[];
+  _bytes: number;
+}
+
+export interface Group {
+  /** The profile's identifiers as JSON. */
+  _id: string;
+  _requests: Request[];
+}
+
+/** Klaviyo takes at most 1,000 events in one bulk request. */
+export const MAX_EVENTS = 1000;
+/** Far below Klaviyo's 5 MB, so one slow request never carries a whole backlog. */
+export const MAX_BYTES = 1e6;
+/** An anonymous visitor's calls wait this long for an identity, as klaviyo.js holds them. */
+export const ANONYMOUS_TTL = 14 * 864e5;
+
+export const bytes = (s: string) => new Blob([s]).size;
+
+const request = (path: string, body: string, entries: Entry[]): Request => ({ _path: '/client/' + path, _body: body, _entries: entries, _bytes: bytes(body) });
+
+/**
+ * Turns queued calls into requests, grouped by profile. An anonymous call joins the visitor's
+ * profile once they are identified and waits until then (expiring after ANONYMOUS_TTL). In a
+ * group, profile updates go first, one `/client/profiles` request each; events go one per
+ * `/client/events`, or up to MAX_EVENTS and maxBytes per `/client/event-bulk-create`, never with
+ * a metric and `unique_id` pair twice in one request (Klaviyo fails the whole request for that).
+ */
+export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes = MAX_BYTES): { _groups: Group[]; _expired: Entry[] } {
+  const groups: Record<string, Entry[]> = {};
+  const expired: Entry[] = [];
+  for (const entry of entries) {
+    const { p, c, s } = entry[1];
+    const ids = p || (c == visitor._cid && isIdentified(visitor._ids) && visitor._ids);
+    if (ids) (groups[JSON.stringify(ids)] ||= []).push(entry);
+    else if (now - s > ANONYMOUS_TTL) expired.push(entry);
+  }
+  const out: Group[] = [];
+  for (const id in groups) {
+    const profile = '{"data":{"type":"profile","attributes":' + id + '}}';
+    const profiles: Request[] = [];
+    const requests: Request[] = [];
+    let chunk: Entry[] = [];
+    let parts: string[] = [];
+    let size = 0;
+    let pairs: Record<string, 1> = {};
+    const cut = () => {
+      if (chunk[1]) {
+        requests.push(request('event-bulk-create', '{"data":{"type":"event-bulk-create","attributes":{"profile":' + profile + ',"events":{"data":[' + parts + ']}}}}', chunk));
+      } else if (chunk[0]) {
+        // A lone event: its entry with the profile added inside `attributes`.
+        requests.push(request('events', '{"data":' + parts[0].slice(0, -2) + ',"profile":' + profile + '}}}', chunk));
+      }
+      chunk = [];
+      parts = [];
+      size = 0;
+      pairs = {};
+    };
+    for (const entry of groups[id]) {
+      const { k, a, x, m } = entry[1];
+      if (k == 'p') {
+        profiles.push(request('profiles', JSON.stringify({ data: { type: 'profile', attributes: { ...a, ...JSON.parse(id) }, meta: x } }), [entry]));
+        continue;
+      }
+      const part = JSON.stringify({ type: 'event', attributes: { ...a, metric: { data: { type: 'metric', attributes: { name: m } } } } });
+      const n = bytes(part) + 1;
+      const pair = m + '\n' + a.unique_id;
+      if (chunk.length >= MAX_EVENTS || size + n > maxBytes - profile.length - 99 || pairs[pair]) cut();
+      chunk.push(entry);
+      parts.push(part);
+      size += n;
+      pairs[pair] = 1;
+    }
+    cut();
+    // Profile updates first, so an event's flow sees the profile's new properties.
+    out.push({ _id: id, _requests: profiles.concat(requests) });
+  }
+  return { _groups: out, _expired: expired };
+}

@@ -1,0 +1,45 @@
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import type { Entry } from './requests';
+import { warn } from './warn';
+
+/** klite's own database; idb-keyval cannot add a store to an existing database, so the name is versioned. */
+export const DB_NAME = 'klite-v1';
+
+export interface Store {
+  _put(entries: Entry[]): Promise<unknown>;
+  _all(): Promise<Entry[]>;
+  _del(keys: string[]): Promise<unknown>;
+}
+
+/**
+ * The durable half of the queue: one IndexedDB transaction per call, through idb-keyval's
+ * store (its `entries()` carries a cursor fallback no evergreen browser needs, so reads use
+ * getAll). When IndexedDB is missing or fails (private modes, blocked, quota, site data
+ * cleared), it says so once and stops: the queue's memory copy carries on for the page's life.
+ * Never rejects.
+ */
+export function openStore(): Store {
+  let db: UseStore | 0 = 0;
+  const run = async (mode: IDBTransactionMode, op: (s: IDBObjectStore) => unknown, none?: unknown): Promise<any> => {
+    try {
+      if (db) return await db(mode, (s) => (op(s), promisifyRequest(s.transaction)));
+    } catch {
+      db = 0;
+      warn('IndexedDB unavailable; calls are kept in memory for this page.');
+    }
+    return none;
+  };
+  try {
+    db = createStore(DB_NAME, 'queue');
+  } catch {}
+  return {
+    _put: (list) => run('readwrite', (s) => list.forEach(([k, v]) => s.put(v, k))),
+    _all: () => {
+      let keys: IDBRequest, values: IDBRequest;
+      return run('readonly', (s) => ((keys = s.getAllKeys()), (values = s.getAll())), []).then((failed) =>
+        failed || keys.result.map((k: string, i: number) => [k, values.result[i]]),
+      );
+    },
+    _del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k))),
+  };
+}

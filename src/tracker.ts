@@ -1,0 +1,82 @@
+import { clean } from './clean';
+import { createDelivery } from './delivery';
+import { randomId } from './ids';
+import { createIdentity, isIdentified, publicIdentity } from './identity';
+import { toEvent, toProfile } from './payload';
+import { createQueue } from './queue';
+import { openStore } from './store';
+import type { Identity, Item, Properties } from './types';
+import { addViewed, type Viewed } from './viewed';
+import { warn } from './warn';
+import { load, save } from './webstore';
+
+const VIEWED_KEY = 'klite:viewed';
+
+const object = (v: unknown) => (v && typeof v == 'object' ? v : {}) as Properties;
+
+/**
+ * A tracker for one account: the visitor, the write-ahead queue and its delivery, and the page
+ * lifecycle that drives them. Created only once a valid public key is known; its methods are
+ * the public ones, with their arguments and results (api.ts adds Promises and callbacks).
+ */
+export function createTracker(companyId: string, endpoint: string) {
+  const page = new URL(location.href);
+  const identity = createIdentity(companyId, page);
+  const visitor = identity._visitor;
+  const queue = createQueue(openStore(), () => delivery._soon());
+  const delivery = createDelivery(queue, visitor, endpoint, companyId);
+
+  /** Queues a call with who made it and when; `build` copies the caller's data on the next task. */
+  const enqueue = (k: Item['k'], build: () => Pick<Item, 'a' | 'm' | 'x'>) => {
+    const p = isIdentified(visitor._ids) ? { ...visitor._ids } : undefined;
+    const c = visitor._cid;
+    const s = Date.now();
+    queue._add(() => ({ ...build(), k, p, c, s }));
+  };
+
+  const identify = (props: unknown): Identity => {
+    const { a, x, ids } = toProfile(object(props));
+    identity._merge(ids);
+    enqueue('p', () => clean({ a, x }) as Pick<Item, 'a' | 'x'>);
+    return publicIdentity(visitor._ids);
+  };
+
+  // What earlier pages left is delivered now; `utm_email` identifies, as in klaviyo.js.
+  queue._loaded.then(delivery._soon);
+  const email = page.searchParams.get('utm_email');
+  if (email) identify({ email });
+
+  // Send when the page is hidden or left; never on `unload`, which breaks the back/forward cache.
+  addEventListener('visibilitychange', () => document.hidden && delivery._hidden(), true);
+  addEventListener('pagehide', delivery._hidden);
+  addEventListener('online', delivery._flush);
+
+  return {
+    identify,
+    track(metric: unknown, props?: unknown): boolean {
+      if (typeof metric != 'string' || !metric) return warn('track() needs a metric name.'), false;
+      const uid = randomId();
+      const at = Date.now();
+      // Klaviyo takes names under 128 characters.
+      enqueue('e', () => ({ m: metric.slice(0, 127), a: clean(toEvent(object(props), uid, at)) }));
+      return true;
+    },
+    trackViewedItem(item: unknown): void {
+      const list = addViewed(load<Viewed[]>(VIEWED_KEY), clean(item), Date.now());
+      save(VIEWED_KEY, list);
+      identify({ $viewed_items: list });
+    },
+    reset(): void {
+      const cid = visitor._cid;
+      identity._reset();
+      save(VIEWED_KEY, undefined);
+      // The forgotten visitor's anonymous calls can never be attributed to anyone now.
+      queue._del(queue._entries().filter(([, i]) => !i.p && i.c == cid).map(([k]) => k));
+    },
+    flush: delivery._flush,
+    cookieDomain: identity._domain,
+    isIdentified: () => isIdentified(visitor._ids),
+  };
+}
+
+export type Tracker = ReturnType<typeof createTracker>;

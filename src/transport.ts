@@ -1,0 +1,35 @@
+/** The API revision klite's bodies are written for, pinned here and nowhere else. */
+export const REVISION = '2026-07-15';
+/** A request that has not answered by then is abandoned and retried. */
+export const TIMEOUT = 15000;
+
+export interface Outcome {
+  /** HTTP status, or 0 when the request did not complete (offline, refused, timed out). */
+  _status: number;
+  _retryAfter?: string | null;
+  /** The first JSON:API error's `detail`, for the console. */
+  _detail?: string;
+}
+
+/**
+ * POSTs one JSON:API body to Klaviyo's client API; never rejects. `keepalive` lets the request
+ * outlive the page (browsers cap those bodies at 64 KB in flight).
+ */
+export async function post(endpoint: string, path: string, companyId: string, body: string, keepalive?: boolean): Promise<Outcome> {
+  try {
+    const res = await fetch(endpoint + path + '?company_id=' + companyId, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.api+json', revision: REVISION },
+      body,
+      keepalive,
+      signal: AbortSignal.timeout(TIMEOUT),
+    });
+    return {
+      _status: res.status,
+      _retryAfter: res.headers.get('retry-after'),
+      _detail: res.ok ? '' : await res.json().then((j) => j.errors[0].detail, () => ''),
+    };
+  } catch {
+    return { _status: 0 };
+  }
+}

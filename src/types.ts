@@ -1,0 +1,59 @@
+/** Anything a merchant passes as properties; klite copies it into JSON-safe form. */
+export type Properties = Record<string, unknown>;
+
+/** Options for `init()`; each also has a script-tag form (see README). */
+export interface Options {
+  /** Public API key (site ID): 6 letters and digits. No default: calls are held in memory until `account(id)`. */
+  companyId?: string;
+  /** Origin of Klaviyo's client API. Default `https://a.klaviyo.com`. */
+  endpoint?: string;
+}
+
+/** The visitor as klite knows them: the identifiers, never internal ids. */
+export interface Identity {
+  email?: string;
+  phone_number?: string;
+  external_id?: string;
+}
+
+type Cb<T> = (value: T) => void;
+
+/** `window.klaviyo` and the object `init()` returns. Every method's Promise settles; a trailing function is called with the same value. */
+export interface Klaviyo {
+  identify(properties: Properties, callback?: Cb<Identity>): Promise<Identity>;
+  track(metric: string, properties?: Properties, callback?: Cb<boolean>): Promise<boolean>;
+  trackViewedItem(item: Properties, callback?: Cb<undefined>): Promise<undefined>;
+  account(id?: string, callback?: Cb<string | undefined>): Promise<string | undefined>;
+  cookieDomain(domain?: string, callback?: Cb<string | undefined>): Promise<string | undefined>;
+  isIdentified(callback?: Cb<boolean>): Promise<boolean>;
+  /** Sends what is queued now; resolves with the number of calls still queued afterwards. */
+  flush(callback?: Cb<number>): Promise<number>;
+  /** Forgets the visitor (logout): identity, cookie, recently viewed items and their anonymous events. */
+  reset(callback?: Cb<undefined>): Promise<undefined>;
+  /** `push([method, ...args, callback?])` or `push(fn)`; returns undefined. */
+  push(...entries: unknown[]): undefined;
+}
+
+/** Profile identifiers as sent in JSON:API `profile.attributes`. */
+export type Ids = Identity & { _kx?: string };
+
+/**
+ * One accepted call as it is stored in IndexedDB. The field names are a stored format: they
+ * outlive a klite version, so they are never renamed or mangled.
+ */
+export interface Item {
+  /** 'e' an event, 'p' a profile update. */
+  k: 'e' | 'p';
+  /** Metric name (events). */
+  m?: string;
+  /** JSON:API attributes: an event's `properties/time/value/unique_id`, or a profile's. */
+  a: Properties;
+  /** Profile `meta` (patch_properties), when present. */
+  x?: Properties;
+  /** Identifiers known when the call was made; absent for an anonymous visitor. */
+  p?: Ids;
+  /** Client id (`__kla_id` cid) of the visitor who made the call. */
+  c: string;
+  /** When the call was accepted (ms since epoch). */
+  s: number;
+}
