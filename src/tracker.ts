@@ -58,7 +58,7 @@ export function createTracker(companyId: string, endpoint: string) {
       const uid = randomId();
       const at = Date.now();
       // Klaviyo takes names under 128 characters.
-      enqueue('e', () => ({ m: metric.slice(0, 127), a: clean(toEvent(object(props), uid, at)) }));
+      enqueue('e', () => ({ m: metric.slice(0, 127), a: toEvent(clean(object(props)), uid, at) }));
       return true;
     },
     trackViewedItem(item: unknown): void {

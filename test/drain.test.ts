@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { drainOrder, queued } from '../src/drain';
+
+describe('drainOrder', () => {
+  it('replays account, cookieDomain and identify first, then the rest in call order', () => {
+    const fn = () => {};
+    const entries = [['track', 'A'], fn, ['identify', { email: 'e' }], ['track', 'B'], ['account', 'AbC123'], ['cookieDomain', '.shop.example'], ['trackViewedItem', {}]];
+    expect(drainOrder(entries)).toEqual([['identify', { email: 'e' }], ['account', 'AbC123'], ['cookieDomain', '.shop.example'], ['track', 'A'], fn, ['track', 'B'], ['trackViewedItem', {}]]);
+  });
+  it('drains only real arrays', () => {
+    expect(queued(undefined)).toEqual([]);
+    expect(queued({ push() {} })).toEqual([]);
+    const q = [['track', 'X']];
+    expect(queued(q)).toEqual(q);
+    expect(queued(q)).not.toBe(q);
+  });
+});

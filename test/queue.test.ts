@@ -1,0 +1,71 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it, vi } from 'vitest';
+import { createQueue } from '../src/queue';
+import { openStore } from '../src/store';
+import type { Item } from '../src/types';
+
+const item = (m: string): Item => ({ k: 'e', m, a: { properties: {} }, c: 'c', s: 1 });
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+describe('queue and store', () => {
+  it('writes everything added in one task in one transaction, in call order, and survives a new queue', async () => {
+    const store = openStore();
+    const put = vi.spyOn(store, '_put');
+    const written = vi.fn();
+    const queue = createQueue(store, written);
+    for (const m of ['a', 'b', 'c']) queue._add(() => item(m));
+    expect(put).not.toHaveBeenCalled(); // nothing on the caller's stack
+    await tick();
+    expect(put).toHaveBeenCalledTimes(1);
+    expect(written).toHaveBeenCalledTimes(1);
+    expect(queue._entries().map(([, i]) => i.m)).toEqual(['a', 'b', 'c']);
+
+    // A new page: the queue starts from what IndexedDB holds.
+    const next = createQueue(openStore(), () => {});
+    await next._loaded;
+    expect(next._entries().map(([, i]) => i.m)).toEqual(['a', 'b', 'c']);
+    await next._del(next._entries().slice(0, 2).map(([k]) => k));
+    const third = createQueue(openStore(), () => {});
+    await third._loaded;
+    expect(third._entries().map(([, i]) => i.m)).toEqual(['c']);
+  });
+
+  it('keeps keys sorted in call order across many calls', async () => {
+    const queue = createQueue(openStore(), () => {});
+    await queue._loaded;
+    const before = queue._entries().length;
+    for (let i = 0; i < 50; i++) queue._add(() => item('n' + i));
+    await tick();
+    expect(queue._entries().slice(before).map(([, i]) => i.m)).toEqual(Array.from({ length: 50 }, (_, i) => 'n' + i));
+  });
+
+  it('drops a call that cannot be built, keeps the others', async () => {
+    const queue = createQueue(openStore(), () => {});
+    await queue._loaded;
+    const before = queue._entries().length;
+    queue._add(() => item('ok'));
+    queue._add(() => {
+      throw new Error('bad');
+    });
+    await tick();
+    expect(queue._entries().length).toBe(before + 1);
+  });
+
+  it('falls back to memory with one warning when IndexedDB fails', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const saved = globalThis.indexedDB;
+    // @ts-expect-error: a browser without IndexedDB
+    delete globalThis.indexedDB;
+    try {
+      const queue = createQueue(openStore(), () => {});
+      queue._add(() => item('mem'));
+      queue._add(() => item('mem2'));
+      await tick();
+      expect(queue._entries().map(([, i]) => i.m)).toEqual(['mem', 'mem2']);
+      expect(warn.mock.calls.filter(([m]) => String(m).includes('IndexedDB unavailable'))).toHaveLength(1);
+    } finally {
+      globalThis.indexedDB = saved;
+      warn.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { Visitor } from '../src/identity';
+import { ANONYMOUS_TTL, MAX_EVENTS, plan, type Entry } from '../src/requests';
+import type { Item } from '../src/types';
+import { conformance } from './openapi.mjs';
+
+const now = Date.UTC(2026, 10, 23);
+let n = 0;
+const event = (m: string, p?: Item['p'], extra: Partial<Item> = {}, props: object = {}): Entry => {
+  const uid = 'u' + n++;
+  return [String(n).padStart(6, '0'), { k: 'e', m, a: { properties: props, time: '2026-11-23T00:00:00.000Z', unique_id: uid }, p, c: 'cid1', s: now, ...extra }];
+};
+const profile = (a: object, p?: Item['p'], x?: object): Entry => [String(n++).padStart(6, '0'), { k: 'p', a: a as Item['a'], x: x as Item['x'], p, c: 'cid1', s: now }];
+const anonymous: Visitor = { _cid: 'cid1', _ids: {} };
+const sarah = { email: 'sarah@example.com' };
+
+const bodies = (entries: Entry[], visitor = anonymous, maxBytes?: number) =>
+  plan(entries, visitor, now, maxBytes)._groups.map((g) => g._requests.map((r) => {
+    expect(conformance(r._path, r._body)).toBeNull();
+    return { path: r._path, body: JSON.parse(r._body), n: r._entries.length };
+  }));
+
+describe('plan', () => {
+  it('sends one event to /client/events and several to one bulk request, profile updates first', () => {
+    const [[p, single]] = bodies([profile({ first_name: 'S' }, sarah), event('A', sarah)]);
+    expect(p.path).toBe('/client/profiles');
+    expect(p.body.data.attributes).toEqual({ first_name: 'S', email: 'sarah@example.com' });
+    expect(single.path).toBe('/client/events');
+    expect(single.body.data.attributes.profile.data.attributes).toEqual(sarah);
+    expect(single.body.data.attributes.metric.data.attributes.name).toBe('A');
+
+    const [[bulk]] = bodies([event('A', sarah), event('B', sarah), event('C', sarah)]);
+    expect(bulk.path).toBe('/client/event-bulk-create');
+    expect(bulk.body.data.attributes.events.data.map((e: any) => e.attributes.metric.data.attributes.name)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('keeps profiles apart: one group per set of identifiers', () => {
+    const groups = bodies([event('A', sarah), event('B', { email: 'tom@example.com' }), event('C', sarah)]);
+    expect(groups.map((g) => g.map((r) => r.n))).toEqual([[2], [1]]);
+  });
+
+  it('holds anonymous calls until the visitor is identified, then attaches them; drops them after the TTL', () => {
+    const entries = [event('Anon'), profile({ first_name: 'Anon' })];
+    expect(plan(entries, anonymous, now)._groups).toEqual([]);
+    const known: Visitor = { _cid: 'cid1', _ids: sarah };
+    const [[p, e]] = bodies(entries, known);
+    expect(p.body.data.attributes).toEqual({ first_name: 'Anon', email: 'sarah@example.com' });
+    expect(e.body.data.attributes.profile.data.attributes).toEqual(sarah);
+    // Another visitor's (another cid's) anonymous calls are not this person's.
+    expect(plan([event('Other', undefined, { c: 'cid2' })], known, now)._groups).toEqual([]);
+    const old = event('Old', undefined, { s: now - ANONYMOUS_TTL - 1 });
+    expect(plan([old], anonymous, now)._expired).toEqual([old]);
+  });
+
+  it(`cuts bulk requests at ${MAX_EVENTS} events and at the byte limit`, () => {
+    const many = Array.from({ length: MAX_EVENTS + 5 }, () => event('Many', sarah));
+    expect(plan(many, anonymous, now)._groups[0]._requests.map((r) => r._entries.length)).toEqual([MAX_EVENTS, 5]);
+    const big = Array.from({ length: 10 }, () => event('Big', sarah, {}, { text: 'x'.repeat(10_000) }));
+    const requests = plan(big, anonymous, now, 30_000)._groups[0]._requests;
+    expect(requests.length).toBeGreaterThan(3);
+    expect(requests.every((r) => r._bytes <= 30_000)).toBe(true);
+    expect(requests.flatMap((r) => r._entries)).toEqual(big);
+  });
+
+  it('never puts one metric and unique_id twice in a bulk request', () => {
+    const a = event('Dup', sarah);
+    const b = event('Dup', sarah);
+    b[1].a.unique_id = a[1].a.unique_id;
+    const c = event('Other', sarah);
+    c[1].a.unique_id = a[1].a.unique_id;
+    const requests = plan([a, b, c], anonymous, now)._groups[0]._requests;
+    expect(requests.map((r) => r._entries.map((e) => e[1].m))).toEqual([['Dup'], ['Dup', 'Other']]);
+  });
+
+  it('sends patch operations as profile meta, and a value as the event value', () => {
+    const [[p]] = bodies([profile({}, sarah, { patch_properties: { append: { skus: '1' } } })]);
+    expect(p.body.data.meta).toEqual({ patch_properties: { append: { skus: '1' } } });
+    const e = event('Paid', sarah);
+    e[1].a.value = 9.5;
+    const [[single]] = bodies([e]);
+    expect(single.body.data.attributes.value).toBe(9.5);
+  });
+});
