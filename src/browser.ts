@@ -11,10 +11,7 @@ import type { Klaviyo } from './types';
 (() => {
   const w = window as any;
   try {
-    const script =
-      (document.currentScript as HTMLScriptElement | null) ||
-      document.querySelector<HTMLScriptElement>('script[src*="klite"]');
-    const opts = scriptOptions(script, location.href);
+    const opts = scriptOptions(document.currentScript as HTMLScriptElement, location.href);
     const loaded: Klaviyo | undefined = w.__klite;
     if (loaded) {
       if (opts.companyId) loaded.account(opts.companyId);

@@ -20,6 +20,8 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   const inflight = new Set<string>();
   let failures = 0;
   let retryAt = 0;
+  /** In this pass: 1 when a request must be retried, 2 when the account is rate limited. */
+  let failed = 0;
   let timer: any;
   let timerAt = 0;
   let running: Promise<number> | 0 = 0;
@@ -32,8 +34,8 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     timer = setTimeout(flush, ms);
   };
 
-  /** Sends one request: 0 when it must be retried, 429 when the account is rate limited, else 1. */
-  const send = async (req: Request, keepalive?: boolean): Promise<number> => {
+  /** Sends one request; false when it must be retried. */
+  const send = async (req: Request, keepalive?: boolean): Promise<boolean> => {
     const entries = req._entries;
     const keys = entries.map((e) => e[0]);
     keys.forEach((k) => inflight.add(k));
@@ -41,18 +43,20 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     keys.forEach((k) => inflight.delete(k));
     if (retryable(status)) {
       retryAt = Math.max(retryAt, Date.now() + retryAfter(_retryAfter, Date.now()));
-      return status == 429 ? 429 : 0;
+      // A 429 is the account's rate limit: the whole pass stops, not only this profile.
+      failed = status == 429 ? 2 : 1;
+      return false;
     }
     if (status > 299) {
       if (entries[1]) {
         // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped.
-        for (const entry of entries) for (const r of plan([entry], visitor, 0)._groups[0]._requests) if ((await send(r, keepalive)) != 1) return 0;
-        return 1;
+        for (const entry of entries) for (const r of plan([entry], visitor, 0)._groups[0]._requests) if (!(await send(r, keepalive))) return false;
+        return true;
       }
       warn('call refused by Klaviyo and dropped: ' + status + ' ' + _detail);
     }
     queue._del(keys);
-    return 1;
+    return true;
   };
 
   /** One pass over the queue. keepalive: the page is being hidden; send all now within the budget. */
@@ -68,23 +72,12 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     let budget = KEEPALIVE_BUDGET;
     if (keepalive) {
       // The closing page's last chance: all at once, back-off ignored, within the byte budget.
-      for (const g of _groups) g._requests.forEach((r) => (budget -= r._bytes) >= 0 && send(r, true));
+      for (const g of _groups) for (const r of g._requests) (budget -= r._bytes) >= 0 && send(r, true);
       return;
     }
     if (now < retryAt) return schedule(retryAt - now);
-    let failed = 0;
-    groups: for (const g of _groups) {
-      for (const r of g._requests) {
-        const ok = await send(r);
-        if (ok == 429) failed = 2;
-        if (ok != 1) {
-          failed ||= 1;
-          // Rate limited: the whole account waits, not only this profile.
-          if (failed > 1) break groups;
-          break;
-        }
-      }
-    }
+    failed = 0;
+    for (const g of _groups) for (const r of g._requests) if (failed > 1 || !(await send(r))) break;
     failures = failed ? failures + 1 : 0;
     if (failed) schedule((retryAt = Math.max(retryAt, Date.now() + backoff(failures - 1))) - Date.now());
   };
