@@ -6,6 +6,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKlaviyo } from './klaviyo.mjs';
 
+export const DEMO_KEY = 'DEMO01';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STATIC = { '/dist/': 'dist', '/fixtures/': 'e2e/fixtures', '/': 'demo/public' };
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
@@ -40,6 +41,13 @@ const json = (res, status, body, headers = {}) => {
   res.writeHead(status, { 'content-type': 'application/json', ...CORS, ...headers });
   res.end(body === undefined ? '' : JSON.stringify(body));
 };
+
+/** The built stub, as merchants paste it, loading klite.js from this server for the demo account. */
+async function stubTag() {
+  const stub = await readFile(join(ROOT, 'dist/stub.min.js'), 'utf8');
+  const src = "'/dist/klite.js?company_id=" + DEMO_KEY + "&endpoint='+encodeURIComponent(location.origin)";
+  return '<script>' + stub.trim().replace('"https://cdn.example.com/klite.js?company_id=PUBLIC_KEY"', src) + '</script>';
+}
 
 export function startServer({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
   let klaviyo = createKlaviyo();
@@ -105,7 +113,8 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true } = {})
     let rel = normalize(decodeURIComponent(pathname.slice(prefix.length))).replace(/^(\.\.[/\\])+/, '');
     if (!rel || rel.endsWith('/') || rel === '.') rel = join(rel === '.' ? '' : rel, 'index.html');
     try {
-      const body = await readFile(join(ROOT, STATIC[prefix], rel));
+      let body = await readFile(join(ROOT, STATIC[prefix], rel));
+      if (prefix === '/' && rel.endsWith('.html')) body = String(body).replace('<!-- klite:stub -->', await stubTag());
       res.writeHead(200, { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(body);
     } catch {
