@@ -51,13 +51,14 @@ async function stubTag() {
 
 export function startServer({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
   let klaviyo = createKlaviyo();
-  /** Fault rules, first active one applies: { status, count, until, ratio, rnd, latency, drop, retryAfter }. */
+  /** Fault rules, first active one applies: { status, count, until, ratio, rnd, latency, drop, retryAfter, match (a string the body must contain) }. */
   let faults = [];
 
-  const fault = () => {
+  const fault = (raw) => {
     const now = Date.now();
     faults = faults.filter((f) => (f.count === undefined || f.count > 0) && (f.until === undefined || f.until > now));
     for (const f of faults) {
+      if (f.match && !raw.includes(f.match)) continue;
       if (f.rnd && f.rnd() >= f.ratio) continue;
       if (f.count !== undefined) f.count--;
       return f;
@@ -68,7 +69,7 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true } = {})
     const raw = await readBody(req);
     const record = { at: Date.now(), path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { revision: req.headers.revision, 'content-type': req.headers['content-type'] }, body: raw, status: 0 };
     klaviyo.state.requests.push(record);
-    const f = fault();
+    const f = fault(raw);
     if (f?.latency) await new Promise((r) => setTimeout(r, f.latency));
     if (f?.drop) {
       record.status = 'dropped';

@@ -1,7 +1,7 @@
 import { randomId } from './ids';
 import type { Entry } from './requests';
 import type { Store } from './store';
-import type { Item } from './types';
+import type { Ids, Item } from './types';
 import { warn } from './warn';
 
 /**
@@ -10,11 +10,13 @@ import { warn } from './warn';
  * in one IndexedDB transaction on the next task. `_entries()` is the memory copy of everything
  * queued (written here, or left by earlier pages), which lets a page being hidden send at once.
  */
+export type Meta = Pick<Item, 'k' | 'p' | 'c' | 's'>;
+
 export function createQueue(store: Store, written: () => void) {
   const items = new Map<string, Item>();
   // What earlier pages left comes first; writes (and so the flushes they start) wait for it.
   const loaded = store._all().then((list) => list.forEach(([k, v]) => items.set(k, v)));
-  let pending: (() => Item)[] = [];
+  let pending: [Meta, () => Pick<Item, 'a' | 'm' | 'x'>][] = [];
   let seq = 0;
 
   /** Keys sort in call order (milliseconds and a counter, 10 base-36 digits until the year 5000), then random so tabs never collide. */
@@ -23,9 +25,9 @@ export function createQueue(store: Store, written: () => void) {
   /** Builds what was added since the last write, in order; a call that cannot be built is dropped with a warning. */
   const take = (): Entry[] => {
     const list: Entry[] = [];
-    pending.splice(0).forEach((make) => {
+    pending.splice(0).forEach(([meta, build]) => {
       try {
-        list.push([key(), make()]);
+        list.push([key(), { ...build(), ...meta }]);
       } catch {
         warn('unreadable call dropped.');
       }
@@ -43,8 +45,20 @@ export function createQueue(store: Store, written: () => void) {
   };
 
   return {
-    _add(make: () => Item): void {
-      if (pending.push(make) == 1) setTimeout(write);
+    /** Queues a call: `meta` says who and when, `build` makes its attributes on the next task. */
+    _add(meta: Meta, build: () => Pick<Item, 'a' | 'm' | 'x'>): void {
+      if (pending.push([meta, build]) == 1) setTimeout(write);
+    },
+    /**
+     * The visitor `cid` was identified as `ids`: their anonymous calls are theirs, bound now so a
+     * later identify (another person on this browser) cannot take them.
+     */
+    _claim(ids: Ids, cid: string): void {
+      const bound: Entry[] = [];
+      pending.forEach(([meta]) => meta.p || meta.c != cid || (meta.p = ids));
+      items.forEach((item, k) => item.p || item.c != cid || bound.push([k, { ...item, p: ids }]));
+      bound.forEach(([k, v]) => items.set(k, v));
+      if (bound[0]) store._put(bound);
     },
     /** Writes now and counts it queued before the write completes: the page is being hidden. */
     _writeNow(): void {

@@ -27,16 +27,13 @@ export function createTracker(companyId: string, endpoint: string) {
   const delivery = createDelivery(queue, visitor, endpoint, companyId);
 
   /** Queues a call with who made it and when; `build` copies the caller's data on the next task. */
-  const enqueue = (k: Item['k'], build: () => Pick<Item, 'a' | 'm' | 'x'>) => {
-    const p = isIdentified(visitor._ids) ? { ...visitor._ids } : undefined;
-    const c = visitor._cid;
-    const s = Date.now();
-    queue._add(() => ({ ...build(), k, p, c, s }));
-  };
+  const enqueue = (k: Item['k'], build: () => Pick<Item, 'a' | 'm' | 'x'>) =>
+    queue._add({ k, p: isIdentified(visitor._ids) ? { ...visitor._ids } : undefined, c: visitor._cid, s: Date.now() }, build);
 
   const identify = (props: unknown): Identity => {
     const { a, x, ids } = toProfile(object(props));
     identity._merge(ids);
+    if (isIdentified(visitor._ids)) queue._claim({ ...visitor._ids }, visitor._cid);
     enqueue('p', () => clean({ a, x }) as Pick<Item, 'a' | 'x'>);
     return publicIdentity(visitor._ids);
   };

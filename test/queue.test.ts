@@ -13,7 +13,7 @@ describe('queue and store', () => {
     const put = vi.spyOn(store, '_put');
     const written = vi.fn();
     const queue = createQueue(store, written);
-    for (const m of ['a', 'b', 'c']) queue._add(() => item(m));
+    for (const m of ['a', 'b', 'c']) queue._add({ k: 'e', c: 'c', s: 1 }, () => item(m));
     expect(put).not.toHaveBeenCalled(); // nothing on the caller's stack
     await tick();
     expect(put).toHaveBeenCalledTimes(1);
@@ -34,7 +34,7 @@ describe('queue and store', () => {
     const queue = createQueue(openStore(), () => {});
     await queue._loaded;
     const before = queue._entries().length;
-    for (let i = 0; i < 50; i++) queue._add(() => item('n' + i));
+    for (let i = 0; i < 50; i++) queue._add({ k: 'e', c: 'c', s: 1 }, () => item('n' + i));
     await tick();
     expect(queue._entries().slice(before).map(([, i]) => i.m)).toEqual(Array.from({ length: 50 }, (_, i) => 'n' + i));
   });
@@ -43,8 +43,8 @@ describe('queue and store', () => {
     const queue = createQueue(openStore(), () => {});
     await queue._loaded;
     const before = queue._entries().length;
-    queue._add(() => item('ok'));
-    queue._add(() => {
+    queue._add({ k: 'e', c: 'c', s: 1 }, () => item('ok'));
+    queue._add({ k: 'e', c: 'c', s: 1 }, () => {
       throw new Error('bad');
     });
     await tick();
@@ -58,8 +58,8 @@ describe('queue and store', () => {
     delete globalThis.indexedDB;
     try {
       const queue = createQueue(openStore(), () => {});
-      queue._add(() => item('mem'));
-      queue._add(() => item('mem2'));
+      queue._add({ k: 'e', c: 'c', s: 1 }, () => item('mem'));
+      queue._add({ k: 'e', c: 'c', s: 1 }, () => item('mem2'));
       await tick();
       expect(queue._entries().map(([, i]) => i.m)).toEqual(['mem', 'mem2']);
       expect(warn.mock.calls.filter(([m]) => String(m).includes('IndexedDB unavailable'))).toHaveLength(1);
@@ -67,5 +67,28 @@ describe('queue and store', () => {
       globalThis.indexedDB = saved;
       warn.mockRestore();
     }
+  });
+});
+
+describe('claiming anonymous calls', () => {
+  it('binds the visitor’s anonymous calls to the identity they take first', async () => {
+    const queue = createQueue(openStore(), () => {});
+    await queue._loaded;
+    const anon = { k: 'e' as const, c: 'visitor', s: 1 };
+    queue._add({ ...anon }, () => item('pending'));
+    queue._add({ ...anon, c: 'someone-else' }, () => item('other'));
+    queue._claim({ email: 'first@example.com' }, 'visitor');
+    queue._claim({ email: 'second@example.com' }, 'visitor');
+    await tick();
+    const byMetric = Object.fromEntries(queue._entries().map(([, i]) => [i.m, i.p]));
+    expect(byMetric.pending).toEqual({ email: 'first@example.com' });
+    expect(byMetric.other).toBeUndefined();
+    // Stored ones too, and the binding is written back.
+    queue._add({ ...anon }, () => item('stored'));
+    await tick();
+    queue._claim({ email: 'third@example.com' }, 'visitor');
+    const next = createQueue(openStore(), () => {});
+    await next._loaded;
+    expect(next._entries().find(([, i]) => i.m == 'stored')![1].p).toEqual({ email: 'third@example.com' });
   });
 });
