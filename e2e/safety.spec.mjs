@@ -108,13 +108,25 @@ test('a callback that throws, and push() of junk, never reach the page', async (
   expect(value).toBe(false);
 });
 
-test('a hidden page sends at once with keepalive; what it could not deliver is sent by the next page', async ({ page, api, open }) => {
+test('a hidden page sends at once, with no unload listener', async ({ page, api, open }) => {
+  await page.addInitScript(() => {
+    window.listened = [];
+    const add = EventTarget.prototype.addEventListener;
+    EventTarget.prototype.addEventListener = function (type, ...rest) {
+      window.listened.push(type);
+      return add.call(this, type, ...rest);
+    };
+  });
   await open(html(tag(api.url)));
   await ready(page);
   await page.evaluate(() => {
     klaviyo.identify({ email: 'leaving@example.com' });
     for (let i = 0; i < 3; i++) klaviyo.track('Before Leaving', { i });
   });
+  const listened = await page.evaluate(() => window.listened);
+  expect(listened).toEqual(expect.arrayContaining(['pagehide', 'visibilitychange']));
+  expect(listened).not.toContain('unload');
+  expect(listened).not.toContain('beforeunload');
   // Navigate away within the debounce: only the pagehide/visibilitychange send can carry them.
   const t0 = Date.now();
   await page.click('#next');
@@ -122,6 +134,22 @@ test('a hidden page sends at once with keepalive; what it could not deliver is s
   expect(Date.now() - t0).toBeLessThan(5000);
   const requests = await api.requests();
   expect(requests.length).toBeLessThanOrEqual(3);
+});
+
+test('what a closing page could not deliver is sent by the next page view', async ({ page, api, open }) => {
+  await open(html(tag(api.url)));
+  await ready(page);
+  await api.faults([{ status: 503 }]);
+  await page.evaluate(() => {
+    klaviyo.identify({ email: 'next@example.com' });
+    klaviyo.track('Left Behind');
+  });
+  await page.route(api.url + '/shop/next.html', (route) => route.fulfill({ contentType: 'text/html', body: html(tag(api.url)) }));
+  await page.click('#next');
+  await expect.poll(async () => (await api.requests()).length).toBeGreaterThan(0);
+  await api.faults([]);
+  const [event] = await api.eventCount(1);
+  expect(event.metric).toBe('Left Behind');
 });
 
 test('__kla_off=true turns tracking off', async ({ page, api, open, context }) => {

@@ -23,14 +23,11 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   /** In this pass: 1 when a request must be retried, 2 when the account is rate limited. */
   let failed = 0;
   let timer: any;
-  let timerAt = 0;
   let running: Promise<number> | 0 = 0;
   let again = 0;
 
   const schedule = (ms: number) => {
-    if (timer && timerAt <= Date.now() + ms) return;
     clearTimeout(timer);
-    timerAt = Date.now() + ms;
     timer = setTimeout(flush, ms);
   };
 
@@ -103,7 +100,8 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
 
   return {
     _flush: flush,
-    _soon: () => schedule(DELAY),
+    /** A second from the first unsent call; a pending retry is not brought forward. */
+    _soon: () => timer || schedule(DELAY),
     /** The page is being hidden or left: send with keepalive; what is not acknowledged stays queued. */
     _hidden: () => pass(true).catch(() => {}),
   };

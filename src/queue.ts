@@ -35,11 +35,16 @@ export function createQueue(store: Store, written: () => void) {
     return list;
   };
 
-  const write = async () => {
-    await loaded;
+  /**
+   * Builds and stores what was added, then makes it sendable. `hidden`: the page is going away,
+   * so it is sendable at once, while the write is still under way.
+   */
+  const write = async (hidden?: unknown) => {
+    if (!hidden) await loaded;
     const list = take();
-    if (!list.length) return;
-    await store._put(list);
+    if (!list[0]) return;
+    const put = store._put(list);
+    if (!hidden) await put;
     list.forEach(([k, v]) => items.set(k, v));
     written();
   };
@@ -60,12 +65,7 @@ export function createQueue(store: Store, written: () => void) {
       bound.forEach(([k, v]) => items.set(k, v));
       if (bound[0]) store._put(bound);
     },
-    /** Writes now and counts it queued before the write completes: the page is being hidden. */
-    _writeNow(): void {
-      const list = take();
-      list.forEach(([k, v]) => items.set(k, v));
-      if (list.length) store._put(list);
-    },
+    _writeNow: () => write(1),
     _loaded: loaded,
     _entries(): Entry[] {
       return [...items].sort((a, b) => (a[0] < b[0] ? -1 : 1));
