@@ -166,3 +166,31 @@ test('a permanently refused call is dropped with one warning carrying the detail
   expect(logs.console.find((l) => l.includes('refused by Klaviyo'))).toContain('Injected by /__faults');
   expect(await page.evaluate(() => klaviyo.flush())).toBe(0);
 });
+
+// Klaviyo's documented pre-load stub, as merchants paste it (a Proxy queueing onto _klOnsite).
+const KLAVIYO_STUB = `!function(){if(!window.klaviyo){window._klOnsite=window._klOnsite||[];try{window.klaviyo=new Proxy({},{get:function(n,i){return"push"===i?function(){var n;(n=window._klOnsite).push.apply(n,arguments)}:function(){for(var n=arguments.length,o=new Array(n),w=0;w<n;w++)o[w]=arguments[w];var t="function"==typeof o[o.length-1]?o.pop():void 0,e=new Promise((function(n){window._klOnsite.push([i].concat(o,[function(i){t&&t(i),n(i)}]))}));return e}}})}catch(n){window.klaviyo=window.klaviyo||[],window.klaviyo.push=function(){var n;(n=window._klOnsite).push.apply(n,arguments)}}}}();`;
+
+test("Klaviyo's own Proxy stub: its queued calls are replayed and its Promises resolve", async ({ page, api, open }) => {
+  await open(`<!doctype html><html><head><script>${KLAVIYO_STUB}</script>
+<script>
+window.stubResults = [];
+klaviyo.identify({ email: 'proxy@example.com' }).then(function (v) { stubResults.push(v); });
+klaviyo.track('Proxy Event', { a: 1 }, function (v) { stubResults.push(v); });
+klaviyo.push(['track', 'Proxy Pushed']);
+</script>${tag(api.url)}</head><body></body></html>`);
+  await ready(page);
+  const events = await api.eventCount(2);
+  expect(events.map((e) => e.metric).sort()).toEqual(['Proxy Event', 'Proxy Pushed']);
+  await expect.poll(() => page.evaluate(() => window.stubResults.length)).toBe(2);
+  expect(await page.evaluate(() => window.stubResults)).toEqual(expect.arrayContaining([{ email: 'proxy@example.com' }, true]));
+});
+
+test('an array `klaviyo` (stub without Proxy) is drained in order', async ({ page, api, open }) => {
+  await open(`<!doctype html><html><head><script>
+window.klaviyo = [['identify', { email: 'array@example.com' }], ['track', 'First'], ['track', 'Second']];
+</script>${tag(api.url)}</head><body></body></html>`);
+  await ready(page);
+  const events = await api.eventCount(2);
+  expect(events.map((e) => e.metric)).toEqual(['First', 'Second']);
+  expect(events[0].profile.email).toBe('array@example.com');
+});

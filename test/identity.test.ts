@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createIdentity, isIdentified, publicIdentity } from '../src/identity';
+
+/** Just enough of a browser: document.cookie, location, localStorage and sessionStorage. */
+function fakeBrowser(protocol = 'https:') {
+  const jar: string[] = [];
+  const storage = () => {
+    const m = new Map<string, string>();
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k), m };
+  };
+  const g = globalThis as any;
+  g.document = {
+    get cookie() {
+      return jar.map((c) => c.split(';')[0]).join('; ');
+    },
+    set cookie(c: string) {
+      const name = c.split('=')[0];
+      const i = jar.findIndex((x) => x.startsWith(name + '='));
+      i >= 0 ? (jar[i] = c) : jar.push(c);
+    },
+  };
+  g.location = { protocol };
+  g.localStorage = storage();
+  g.sessionStorage = storage();
+  return jar;
+}
+
+const url = (q = '') => new URL('https://shop.example/p' + q);
+
+describe('identity', () => {
+  let jar: string[];
+  beforeEach(() => (jar = fakeBrowser()));
+  afterEach(() => {
+    for (const k of ['document', 'location', 'localStorage', 'sessionStorage']) delete (globalThis as any)[k];
+  });
+
+  it('writes a klaviyo.js-compatible __kla_id cookie with SameSite=Lax and Secure on https', () => {
+    const id = createIdentity('AbC123', url());
+    expect(jar[0]).toMatch(/^__kla_id=[^;]+;path=\/;max-age=63072000;SameSite=Lax;Secure$/);
+    expect(JSON.parse(atob(jar[0].split(';')[0].slice(9)))).toEqual({ cid: id._visitor._cid });
+  });
+
+  it("reuses klaviyo.js's client id", () => {
+    (globalThis as any).document.cookie = '__kla_id=' + btoa(JSON.stringify({ cid: 'fromKlaviyo', $referrer: 'x' }));
+    expect(createIdentity('AbC123', url())._visitor._cid).toBe('fromKlaviyo');
+  });
+
+  it('keeps identifiers in localStorage, never in the cookie, and across page views', () => {
+    const id = createIdentity('AbC123', url());
+    id._merge({ email: 'sarah@example.com' });
+    id._merge({ external_id: '42' });
+    expect(jar.join()).not.toContain('sarah');
+    expect(createIdentity('AbC123', url())._visitor._ids).toEqual({ email: 'sarah@example.com', external_id: '42', _kx: undefined });
+  });
+
+  it('an identifier contradicting a known one means another person', () => {
+    const id = createIdentity('AbC123', url());
+    id._merge({ email: 'a@example.com', external_id: '1' });
+    id._merge({ email: 'b@example.com' });
+    expect(publicIdentity(id._visitor._ids)).toEqual({ email: 'b@example.com' });
+  });
+
+  it("takes an email link's _kx for this account only, for the session", () => {
+    expect(createIdentity('AbC123', url('?_kx=tok.Other1'))._visitor._ids._kx).toBeUndefined();
+    const id = createIdentity('AbC123', url('?_kx=tok.AbC123'));
+    expect(id._visitor._ids._kx).toBe('tok.AbC123');
+    expect(isIdentified(id._visitor._ids)).toBe(true);
+    expect(publicIdentity(id._visitor._ids)).toEqual({});
+    expect(createIdentity('AbC123', url())._visitor._ids._kx).toBe('tok.AbC123');
+  });
+
+  it('cookieDomain rewrites the cookie for that domain; reset forgets everything', () => {
+    const id = createIdentity('AbC123', url('?_kx=tok.AbC123'));
+    id._merge({ email: 'a@example.com' });
+    expect(id._domain('.shop.example')).toBe('.shop.example');
+    expect(jar[0]).toContain(';domain=.shop.example');
+    const cid = id._visitor._cid;
+    id._reset();
+    expect(id._visitor._cid).not.toBe(cid);
+    expect(createIdentity('AbC123', url())._visitor._ids).toEqual({ _kx: undefined });
+  });
+
+  it('omits Secure on http', () => {
+    jar = fakeBrowser('http:');
+    createIdentity('AbC123', url());
+    expect(jar[0]).not.toContain('Secure');
+  });
+});
