@@ -1,10 +1,11 @@
 // The local Klaviyo-compatible endpoint and the static files of the demo and the e2e fixtures.
 // `node demo/server.mjs [port]` (default 8787) or `startServer({ port: 0 })` from the tests.
 import { createServer } from 'node:http';
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createKlaviyo } from './klaviyo.mjs';
+import { createKlaviyo, error } from './klaviyo.mjs';
 
 export const DEMO_KEY = 'DEMO01';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -49,8 +50,9 @@ async function stubTag() {
   return '<script>' + stub.trim().replace('"https://cdn.example.com/klite.js?company_id=PUBLIC_KEY"', src) + '</script>';
 }
 
-export function startServer({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
-  let klaviyo = createKlaviyo();
+export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDir, rateLimits } = {}) {
+  const options = { dataDir, rateLimits };
+  let klaviyo = createKlaviyo(options);
   /** Fault rules, first active one applies: { status, count, until, ratio, rnd, latency, drop, retryAfter, match (a string the body must contain) }. */
   let faults = [];
 
@@ -67,37 +69,30 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true } = {})
 
   async function client(req, res, url) {
     const raw = await readBody(req);
-    const record = { at: Date.now(), path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { revision: req.headers.revision, 'content-type': req.headers['content-type'] }, body: raw, status: 0 };
-    klaviyo.state.requests.push(record);
+    const r = klaviyo.record({ at: Date.now(), path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { revision: req.headers.revision, 'content-type': req.headers['content-type'] }, body: raw, status: 0 });
     const f = fault(raw);
-    if (f?.latency) await new Promise((r) => setTimeout(r, f.latency));
+    if (f?.latency) await new Promise((resolve) => setTimeout(resolve, f.latency));
     if (f?.drop) {
-      record.status = 'dropped';
+      klaviyo.done(r, { status: 'dropped' });
       return req.socket.destroy();
     }
-    if (f?.status) {
-      record.status = f.status;
-      klaviyo.state.counters.rejected++;
-      const headers = f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {};
-      return json(res, f.status, { errors: [{ id: 'fault', status: f.status, code: 'fault', title: 'Injected fault', detail: 'Injected by /__faults', source: { pointer: '' } }] }, headers);
-    }
-    const out = klaviyo.handle(url.pathname, url.searchParams, req.headers, raw);
-    record.status = out.status;
-    if (out.status >= 400) {
-      klaviyo.state.counters.rejected++;
-      record.error = out.body.errors[0].detail;
-    }
-    json(res, out.status, out.body);
+    const out = f?.status
+      ? { ...error(f.status, 'Injected by /__faults', { pointer: '' }, 'fault'), retryAfter: f.retryAfter }
+      : klaviyo.handle(url.pathname, url.searchParams, req.headers, raw, r);
+    klaviyo.done(r, out);
+    json(res, out.status, out.body, out.retryAfter !== undefined ? { 'retry-after': String(out.retryAfter) } : {});
   }
 
   async function control(req, res, url) {
     const { state } = klaviyo;
-    if (url.pathname === '/__inspect/events') return json(res, 200, state.events);
+    if (url.pathname === '/__inspect/events') return json(res, 200, state.events.map(({ dedupe, ...e }) => e));
     if (url.pathname === '/__inspect/profiles') return json(res, 200, [...state.profiles.values()]);
     if (url.pathname === '/__inspect/requests') return json(res, 200, state.requests);
     if (url.pathname === '/__inspect/counters') return json(res, 200, state.counters);
+    if (url.pathname === '/__inspector') return serveFile(res, 'demo/inspector.html');
     if (url.pathname === '/__reset' && req.method === 'POST') {
-      klaviyo = createKlaviyo();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      klaviyo = createKlaviyo(options);
       faults = [];
       return json(res, 200, { ok: true });
     }
@@ -109,19 +104,24 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true } = {})
     json(res, 404, { error: 'unknown control path' });
   }
 
-  async function serveStatic(res, pathname) {
-    const prefix = Object.keys(STATIC).find((p) => pathname.startsWith(p));
-    let rel = normalize(decodeURIComponent(pathname.slice(prefix.length))).replace(/^(\.\.[/\\])+/, '');
-    if (!rel || rel.endsWith('/') || rel === '.') rel = join(rel === '.' ? '' : rel, 'index.html');
+  async function serveFile(res, rel) {
     try {
-      let body = await readFile(join(ROOT, STATIC[prefix], rel));
-      if (prefix === '/' && rel.endsWith('.html')) body = String(body).replace('<!-- klite:stub -->', await stubTag());
+      let body = await readFile(join(ROOT, rel));
+      if (rel.startsWith('demo/public/') && rel.endsWith('.html')) body = String(body).replace('<!-- klite:stub -->', await stubTag());
       res.writeHead(200, { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
     }
+  }
+
+  function serveStatic(res, pathname) {
+    const prefix = Object.keys(STATIC).find((p) => pathname.startsWith(p));
+    let rel = normalize(decodeURIComponent(pathname.slice(prefix.length))).replace(/^(\.\.[/\\])+/, '');
+    if (rel === '.' || rel.endsWith('/')) rel = join(rel === '.' ? '' : rel, 'index.html');
+    else if (!extname(rel)) rel += '.html';
+    return serveFile(res, join(STATIC[prefix], rel));
   }
 
   const server = createServer(async (req, res) => {
@@ -142,12 +142,12 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true } = {})
   return new Promise((resolve) => {
     server.listen(port, host, () => {
       const url = `http://${host}:${server.address().port}`;
-      if (!quiet) console.log(`klite demo: ${url}/  (endpoint ${url}/client/…, inspect ${url}/__inspect/events)`);
+      if (!quiet) console.log(`klite demo shop: ${url}/\nlive inspector:  ${url}/__inspector\nendpoint:        ${url}/client/…  (data in ${dataDir})`);
       resolve({ url, server, close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))), state: () => klaviyo.state });
     });
   });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  startServer({ port: Number(process.argv[2] || process.env.PORT || 8787), quiet: false });
+  startServer({ port: Number(process.argv[2] || process.env.PORT || 8787), quiet: false, dataDir: process.env.KLITE_DATA || join(ROOT, 'demo/data') });
 }
