@@ -120,6 +120,8 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
     const prefix = Object.keys(STATIC).find((p) => pathname.startsWith(p));
     let rel = normalize(decodeURIComponent(pathname.slice(prefix.length))).replace(/^(\.\.[/\\])+/, '');
     if (rel === '.' || rel.endsWith('/')) rel = join(rel === '.' ? '' : rel, 'index.html');
+    // The journal is a single-page app: its deep links serve its one page.
+    else if (rel.startsWith('spa/')) rel = 'spa.html';
     else if (!extname(rel)) rel += '.html';
     return serveFile(res, join(STATIC[prefix], rel));
   }

@@ -1,13 +1,56 @@
 import { test, expect } from './fixtures.mjs';
 
-test('the demo shop tracks through the stub and shows what the endpoint received', async ({ page, api, logs }) => {
+test('the demo shop: subscribe, view a product, add to cart, and see it all on the live inspector', async ({ page, api, context }) => {
   await page.goto(api.url + '/');
-  await page.click('text=View product');
-  await page.fill('input[name=email]', 'demo@example.com');
-  await page.click('text=Identify');
+  await page.fill('#newsletter input[name=email]', 'shopper@example.com');
+  await page.click('#newsletter button');
+  await expect(page.locator('#newsletter')).toContainText('subscribed');
+  await page.click('text=Trail Boot');
+  await page.fill('input[name=quantity]', '2');
+  await page.click('text=Add to cart');
+  await expect(page).toHaveURL(/\/cart\?/);
+  await expect(page.locator('#lines')).toContainText('2 × Trail Boot');
+
   const events = await api.eventCount(2);
-  expect(events.map((e) => e.metric).sort()).toEqual(['Viewed Page', 'Viewed Product']);
-  await expect(page.locator('#events')).toContainText('demo@example.com');
+  expect(events.map((e) => e.metric).sort()).toEqual(['Added to Cart', 'Viewed Product']);
+  expect(events.every((e) => e.profile.email === 'shopper@example.com')).toBe(true);
+  expect(events.find((e) => e.metric === 'Added to Cart').properties).toMatchObject({ AddedItemProductID: 'boot-1', AddedItemQuantity: 2 });
+  expect(events.find((e) => e.metric === 'Added to Cart').value).toBe(258);
+
+  const inspector = await context.newPage();
+  await inspector.goto(api.url + '/__inspector');
+  await expect(inspector.locator('.event:not(.duplicate) .metric')).toHaveText(['Added to Cart', 'Viewed Product']);
+  await expect(inspector.locator('#profiles')).toContainText('shopper@example.com');
+  await expect(inspector.locator('#accepted')).toHaveText(String((await api.counters()).accepted));
+
+  // A rejection shows with its reason, live, without a reload.
+  await api.faults([{ status: 400, count: 1 }]);
+  await page.goto(api.url + '/products/camp-mug');
+  await expect(inspector.locator('.rejected').first()).toContainText('Injected by /__faults', { timeout: 15_000 });
+  await inspector.screenshot({ path: test.info().outputPath('inspector.png'), fullPage: true });
+});
+
+test('every storefront page serves, with klite installed through the stub', async ({ page, api }) => {
+  for (const path of ['/', '/category', '/products/trail-boot', '/products/rain-jacket', '/products/camp-mug', '/cart', '/checkout', '/spa', '/spa/packing-list']) {
+    const res = await page.goto(api.url + path);
+    expect(res.status(), path).toBe(200);
+    await page.waitForFunction(() => !!window.__klite);
+  }
+  await page.click('text=Trail notes');
+  await expect(page).toHaveURL(/\/spa\/trail-notes$/);
+  await expect(page.locator('#view')).toHaveText('Notes from the ridge.');
+});
+
+test('checkout identifies and sends Started Checkout with the cart', async ({ page, api }) => {
+  await page.goto(api.url + '/products/camp-mug');
+  await page.click('text=Add to cart');
+  await page.goto(api.url + '/checkout');
+  await page.fill('#checkout input[name=email]', 'buyer@example.com');
+  await page.click('text=Continue to shipping');
+  await expect.poll(async () => (await api.events()).map((e) => e.metric).sort()).toEqual(['Added to Cart', 'Started Checkout', 'Viewed Product']);
+  const checkout = (await api.events()).find((e) => e.metric === 'Started Checkout');
+  expect(checkout).toMatchObject({ value: 14.5, profile: { email: 'buyer@example.com' } });
+  expect(checkout.properties.Items).toHaveLength(1);
 });
 
 test('the npm build: init() from dist/klite.mjs tracks without touching window.klaviyo', async ({ page, api, open }) => {

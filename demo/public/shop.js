@@ -1,0 +1,28 @@
+// The demo shop's own code (a merchant's, not klite's): a cart in localStorage, the header, and
+// the newsletter form, which identifies the visitor the way Klaviyo's docs show.
+(function () {
+  var cart = function () { try { return JSON.parse(localStorage.getItem('demo:cart')) || []; } catch (e) { return []; } };
+  window.demoCart = {
+    items: cart,
+    add: function (item) {
+      var items = cart();
+      var found = items.filter(function (i) { return i.ProductID === item.ProductID; })[0];
+      if (found) found.Quantity += item.Quantity; else items.push(item);
+      localStorage.setItem('demo:cart', JSON.stringify(items));
+      return items;
+    },
+    clear: function () { localStorage.removeItem('demo:cart'); },
+  };
+  document.addEventListener('DOMContentLoaded', function () {
+    var count = cart().reduce(function (n, i) { return n + i.Quantity; }, 0);
+    var badge = document.getElementById('cart-count');
+    if (badge) badge.textContent = count;
+    var newsletter = document.getElementById('newsletter');
+    if (newsletter) newsletter.addEventListener('submit', function (e) {
+      e.preventDefault();
+      klaviyo.identify({ email: newsletter.email.value, $source: 'Newsletter form' }).then(function () {
+        newsletter.innerHTML = '<p>Thanks, you are subscribed.</p>';
+      });
+    });
+  });
+})();
