@@ -76,6 +76,27 @@ test('IndexedDB unavailable: one warning, calls kept in memory and delivered, no
   expect(logs.console.filter((l) => l.includes('IndexedDB unavailable'))).toHaveLength(1);
 });
 
+test('calls a page could not write to IndexedDB before closing are rescued and delivered by the next page', async ({ page, api, open }) => {
+  // IndexedDB is broken on the first page only (as when a closing page's write never finishes).
+  await page.addInitScript(() => {
+    if (location.pathname === '/shop/page.html') Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('blocked', 'SecurityError'); } });
+  });
+  await open(html(tag(api.url)));
+  await ready(page);
+  // Anonymous: nothing can be sent yet, so only storage can carry these across the navigation.
+  await page.evaluate(() => {
+    klaviyo.track('Rescued', { n: 1 });
+    klaviyo.track('Rescued', { n: 2 });
+  });
+  await page.route(api.url + '/shop/next.html', (route) => route.fulfill({ contentType: 'text/html', body: html(tag(api.url)) }));
+  await page.click('#next');
+  await ready(page);
+  await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('klite:unsaved:')).length)).toBe(0);
+  await page.evaluate(() => klaviyo.identify({ email: 'rescued@example.com' }));
+  const events = await api.eventCount(2);
+  expect(events.map((e) => e.properties.n).sort()).toEqual([1, 2]);
+});
+
 test('hostile properties are normalised, never thrown into the page', async ({ page, api, open, logs }) => {
   await open(html(tag(api.url)));
   await ready(page);

@@ -3,27 +3,70 @@ import type { Entry } from './requests';
 import type { Store } from './store';
 import type { Ids, Item } from './types';
 import { warn } from './warn';
+import { load, save } from './webstore';
+
+/** Who made a call and when; the rest of the item is built on the next task. */
+export type Meta = Pick<Item, 'k' | 'p' | 'c' | 's'>;
+type Build = () => Pick<Item, 'a' | 'm' | 'x'>;
+
+/** localStorage keys of calls rescued by a page that was hidden: this prefix and the page's id. */
+const UNSAVED = 'klite:unsaved:';
 
 /**
- * The write-ahead queue. Calls arrive as functions that build their stored item, so the caller's
- * stack does no copying and no storage work; everything added in one task is built and written
- * in one IndexedDB transaction on the next task. `_entries()` is the memory copy of everything
- * queued (written here, or left by earlier pages), which lets a page being hidden send at once.
+ * The write-ahead queue. Calls arrive as a meta and a function that builds the rest, so the
+ * caller's stack does no copying and no storage work; everything added in one task is built and
+ * written in one IndexedDB transaction on the next task. `_entries()` is the memory copy of
+ * everything queued (written here, or left by earlier pages), which lets a hidden page send at once.
+ *
+ * IndexedDB may not finish a write that a closing page started, or may not work at all; so when
+ * the page is hidden, the calls not known to be in IndexedDB are also copied, synchronously, to
+ * localStorage, and the next page view takes them back.
  */
-export type Meta = Pick<Item, 'k' | 'p' | 'c' | 's'>;
-
 export function createQueue(store: Store, written: () => void) {
   const items = new Map<string, Item>();
-  // What earlier pages left comes first; writes (and so the flushes they start) wait for it.
-  const loaded = store._all().then((list) => list.forEach(([k, v]) => items.set(k, v)));
-  let pending: [Meta, () => Pick<Item, 'a' | 'm' | 'x'>][] = [];
+  /** Calls built but not yet known to be in IndexedDB. */
+  const unsaved = new Map<string, Item>();
+  const rescueKey = UNSAVED + randomId();
+  let rescued = 0;
+  let pending: [Meta, Build][] = [];
   let seq = 0;
+
+  const rescue = () => save(rescueKey, unsaved.size ? [...unsaved] : undefined);
+  const persist = (list: Entry[]) =>
+    store._put(list).then((ok) => {
+      if (ok) list.forEach(([k]) => unsaved.delete(k));
+      if (rescued) rescue();
+    });
+
+  // What earlier pages left comes first, from IndexedDB and from hidden pages' rescues; writes
+  // (and so the flushes they start) wait for it.
+  const loaded = store._all().then((list) => {
+    list.forEach(([k, v]) => items.set(k, v));
+    let keys: string[] = [];
+    try {
+      keys = Object.keys(localStorage).filter((k) => k.startsWith(UNSAVED));
+    } catch {}
+    for (const k of keys) {
+      (load<Entry[]>(k) || []).forEach(([key, item]) => items.set(key, item) && unsaved.set(key, item));
+      save(k, undefined);
+    }
+    if (unsaved.size) {
+      rescued = 1;
+      rescue();
+      persist([...unsaved]);
+    }
+  });
 
   /** Keys sort in call order (milliseconds and a counter, 10 base-36 digits until the year 5000), then random so tabs never collide. */
   const key = () => (Date.now() * 1e3 + (seq++ % 1e3)).toString(36) + randomId().slice(0, 8);
 
-  /** Builds what was added since the last write, in order; a call that cannot be built is dropped with a warning. */
-  const take = (): Entry[] => {
+  /**
+   * Builds and stores what was added since the last write, then makes it sendable; a call that
+   * cannot be built is dropped with a warning. `hidden`: the page is going away, so the calls are
+   * rescued to localStorage and sendable at once, while the IndexedDB write is under way.
+   */
+  const write = async (hidden?: unknown) => {
+    if (!hidden) await loaded;
     const list: Entry[] = [];
     pending.splice(0).forEach(([meta, build]) => {
       try {
@@ -32,18 +75,10 @@ export function createQueue(store: Store, written: () => void) {
         warn('unreadable call dropped.');
       }
     });
-    return list;
-  };
-
-  /**
-   * Builds and stores what was added, then makes it sendable. `hidden`: the page is going away,
-   * so it is sendable at once, while the write is still under way.
-   */
-  const write = async (hidden?: unknown) => {
-    if (!hidden) await loaded;
-    const list = take();
+    list.forEach(([k, v]) => unsaved.set(k, v));
+    if (hidden) (rescued = 1), rescue();
     if (!list[0]) return;
-    const put = store._put(list);
+    const put = persist(list);
     if (!hidden) await put;
     list.forEach(([k, v]) => items.set(k, v));
     written();
@@ -51,7 +86,7 @@ export function createQueue(store: Store, written: () => void) {
 
   return {
     /** Queues a call: `meta` says who and when, `build` makes its attributes on the next task. */
-    _add(meta: Meta, build: () => Pick<Item, 'a' | 'm' | 'x'>): void {
+    _add(meta: Meta, build: Build): void {
       if (pending.push([meta, build]) == 1) setTimeout(write);
     },
     /**
@@ -62,7 +97,7 @@ export function createQueue(store: Store, written: () => void) {
       const bound: Entry[] = [];
       pending.forEach(([meta]) => meta.p || meta.c != cid || (meta.p = ids));
       items.forEach((item, k) => item.p || item.c != cid || bound.push([k, { ...item, p: ids }]));
-      bound.forEach(([k, v]) => items.set(k, v));
+      bound.forEach(([k, v]) => items.set(k, v) && unsaved.has(k) && unsaved.set(k, v));
       if (bound[0]) store._put(bound);
     },
     _writeNow: () => write(1),
@@ -72,7 +107,8 @@ export function createQueue(store: Store, written: () => void) {
     },
     /** Removes calls that were delivered or can never be. */
     _del(keys: string[]): Promise<unknown> {
-      keys.forEach((k) => items.delete(k));
+      keys.forEach((k) => items.delete(k) && unsaved.delete(k));
+      if (rescued) rescue();
       return store._del(keys);
     },
     _size: () => items.size + pending.length,

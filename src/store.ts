@@ -6,28 +6,28 @@ import { warn } from './warn';
 export const DB_NAME = 'klite-v1';
 
 export interface Store {
-  _put(entries: Entry[]): Promise<unknown>;
+  /** Resolves true once written, false when IndexedDB failed. */
+  _put(entries: Entry[]): Promise<boolean>;
   _all(): Promise<Entry[]>;
-  _del(keys: string[]): Promise<unknown>;
+  _del(keys: string[]): Promise<boolean>;
 }
 
 /**
  * The durable half of the queue: one IndexedDB transaction per call, through idb-keyval's
  * store (its `entries()` carries a cursor fallback no evergreen browser needs, so reads use
  * getAll). When IndexedDB is missing or fails (private modes, blocked, quota, site data
- * cleared), it says so once and stops: the queue's memory copy carries on for the page's life.
- * Never rejects.
+ * cleared), it says so once and stops; the queue keeps what it has in memory. Never rejects.
  */
 export function openStore(): Store {
   let db: UseStore | 0 = 0;
-  const run = async (mode: IDBTransactionMode, op: (s: IDBObjectStore) => unknown, none?: unknown): Promise<any> => {
+  const run = async (mode: IDBTransactionMode, op: (s: IDBObjectStore) => unknown): Promise<boolean> => {
     try {
-      if (db) return await db(mode, (s) => (op(s), promisifyRequest(s.transaction)));
+      if (db) return await db(mode, (s) => (op(s), promisifyRequest(s.transaction))), true;
     } catch {
       db = 0;
-      warn('IndexedDB unavailable; calls are kept in memory for this page.');
+      warn('IndexedDB unavailable; calls are kept in memory and in localStorage.');
     }
-    return none;
+    return false;
   };
   try {
     db = createStore(DB_NAME, 'queue');
@@ -36,8 +36,8 @@ export function openStore(): Store {
     _put: (list) => run('readwrite', (s) => list.forEach(([k, v]) => s.put(v, k))),
     _all: () => {
       let keys: IDBRequest, values: IDBRequest;
-      return run('readonly', (s) => ((keys = s.getAllKeys()), (values = s.getAll())), []).then((failed) =>
-        failed || keys.result.map((k: string, i: number) => [k, values.result[i]]),
+      return run('readonly', (s) => ((keys = s.getAllKeys()), (values = s.getAll()))).then((ok) =>
+        ok ? keys.result.map((k: string, i: number) => [k, values.result[i]]) : [],
       );
     },
     _del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k))),
