@@ -3,7 +3,7 @@
 // does, the budget is a ceiling just above the current size, so the bundle cannot grow unnoticed.
 // The stub: 700 bytes minified.
 export const TARGET_GZIP = 4096;
-const CEILING_GZIP = 5120;
+const CEILING_GZIP = 5200;
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 

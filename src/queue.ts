@@ -57,8 +57,8 @@ export function createQueue(store: Store, written: () => void) {
     }
   });
 
-  /** Keys sort in call order (milliseconds and a counter, 10 base-36 digits until the year 5000), then random so tabs never collide. */
-  const key = () => (Date.now() * 1e3 + (seq++ % 1e3)).toString(36) + randomId().slice(0, 8);
+  /** Keys sort in call order (milliseconds, then a counter), and end with this page's id so tabs never collide. */
+  const key = () => Date.now().toString(36) + (seq++).toString(36).padStart(6, '0') + rescueKey.slice(-8);
 
   /**
    * Builds and stores what was added since the last write, then makes it sendable; a call that

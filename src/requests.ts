@@ -23,7 +23,18 @@ export const MAX_BYTES = 1e6;
 /** An anonymous visitor's calls wait this long for an identity, as klaviyo.js holds them. */
 export const ANONYMOUS_TTL = 14 * 864e5;
 
-export const bytes = (s: string) => new Blob([s]).size;
+/**
+ * UTF-8 length without allocating (a Blob per event cost 300 ms per 1,000 events in Chromium):
+ * 1 byte below U+0080, 2 below U+0800, else 3; a surrogate pair counts 6 for its 4, erring large.
+ */
+export const bytes = (s: string) => {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127) n += c > 2047 ? 2 : 1;
+  }
+  return n;
+};
 
 const request = (path: string, body: string, entries: Entry[]): Request => ({ _path: '/client/' + path, _body: body, _entries: entries, _bytes: bytes(body) });
 

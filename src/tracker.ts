@@ -25,6 +25,8 @@ export function createTracker(companyId: string, endpoint: string) {
   const visitor = identity._visitor;
   const queue = createQueue(openStore(), () => delivery._soon());
   const delivery = createDelivery(queue, visitor, endpoint, companyId);
+  const pageId = randomId() + '.';
+  let n = 0;
 
   /** Queues a call with who made it and when; `build` copies the caller's data on the next task. */
   const enqueue = (k: Item['k'], build: () => Pick<Item, 'a' | 'm' | 'x'>) =>
@@ -52,7 +54,8 @@ export function createTracker(companyId: string, endpoint: string) {
     identify,
     track(metric: unknown, props?: unknown): boolean {
       if (typeof metric != 'string' || !metric) return warn('track() needs a metric name.'), false;
-      const uid = randomId();
+      // Unique per event: this page's random id and a counter (one random id per call cost more than the rest of track()).
+      const uid = pageId + (n++).toString(36);
       const at = Date.now();
       // Klaviyo takes names under 128 characters.
       enqueue('e', () => ({ m: metric.slice(0, 127), a: toEvent(clean(object(props)), uid, at) }));

@@ -81,3 +81,12 @@ describe('plan', () => {
     expect(single.body.data.attributes.value).toBe(9.5);
   });
 });
+
+describe('bytes', () => {
+  it('counts UTF-8 bytes, erring large only for surrogate pairs', async () => {
+    const { bytes } = await import('../src/requests');
+    const utf8 = (s: string) => Buffer.byteLength(s);
+    for (const s of ['', 'plain ascii', 'café', 'ñandú €100', '日本語テキスト']) expect(bytes(s)).toBe(utf8(s));
+    expect(bytes('😀')).toBeGreaterThanOrEqual(utf8('😀'));
+  });
+});

@@ -1,0 +1,168 @@
+// klite's benchmark: bytes, load cost, per-call cost, storage and network work, memory, measured
+// in Debian's Chromium against the local endpoint. Prints one table (median and min–max of the
+// runs) and writes JSON to bench/results/. Not a test: figures, not pass/fail.
+//   BENCH_RUNS (default 5), BENCH_CALLS (default 1000), BENCH_SPREAD_MS (default 10000).
+import { chromium } from '@playwright/test';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { startServer } from '../demo/server.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS || 5);
+const CALLS = Number(process.env.BENCH_CALLS || 1000);
+const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS || 10000);
+const KEY = 'BenCh1';
+const stub = readFileSync(new URL('../dist/stub.min.js', import.meta.url), 'utf8').trim();
+
+const bytes = (file) => {
+  const b = readFileSync(new URL('../' + file, import.meta.url));
+  return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length, brotli: brotliCompressSync(b).length };
+};
+
+/** A page with or without klite (the stub loading the built bundle), nothing else. */
+const page = (url, withKlite) => `<!doctype html><html><head>${withKlite ? `<script>${stub.replace('"https://cdn.example.com/klite.js?company_id=PUBLIC_KEY"', `'${url}/dist/klite.js?company_id=${KEY}&endpoint=${encodeURIComponent(url)}'`)}</script>` : ''}</head><body><p>bench</p></body></html>`;
+
+/** Counts IndexedDB transactions and records long tasks, before any page script runs. */
+const instrument = () => {
+  window.__bench = { transactions: 0, longTasks: [] };
+  const tx = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (...a) {
+    window.__bench.transactions++;
+    return tx.apply(this, a);
+  };
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__bench.longTasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: 'longtask', buffered: true });
+};
+
+const metric = async (cdp, name) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name).value;
+const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function once(browser, server) {
+  const out = {};
+  const open = async (withKlite) => {
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    await p.addInitScript(instrument);
+    await p.route(server.url + '/bench.html', (r) => r.fulfill({ contentType: 'text/html', body: page(server.url, withKlite) }));
+    const cdp = await context.newCDPSession(p);
+    await cdp.send('Performance.enable');
+    await p.goto(server.url + '/bench.html');
+    if (withKlite) await p.waitForFunction(() => window.__klite);
+    await wait(1500); // klite's start-up work (IndexedDB open and read) settles
+    return { context, p, cdp };
+  };
+
+  // Load: script and task time attributable to klite, against the same page without it.
+  const bare = await open(false);
+  const bareScript = await metric(bare.cdp, 'ScriptDuration');
+  const bareTask = await metric(bare.cdp, 'TaskDuration');
+  await bare.context.close();
+  const { context, p, cdp } = await open(true);
+  out.loadScriptMs = (await metric(cdp, 'ScriptDuration')) * 1000 - bareScript * 1000;
+  out.loadTaskMs = (await metric(cdp, 'TaskDuration')) * 1000 - bareTask * 1000;
+  out.loadLongTasks = await p.evaluate(() => window.__bench.longTasks.length);
+  await cdp.send('HeapProfiler.collectGarbage');
+  out.heapAfterLoadKB = (await metric(cdp, 'JSHeapUsedSize')) / 1024;
+
+  // 1,000 track() calls in one loop, for one identified profile.
+  await server.reset();
+  await p.evaluate(() => klaviyo.identify({ email: 'bench@example.com' }));
+  await wait(1500);
+  const before = await p.evaluate(() => ({ tx: window.__bench.transactions }));
+  const task0 = await metric(cdp, 'TaskDuration');
+  const { loopMs, lastCall, loopStart } = await p.evaluate((n) => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) klaviyo.track('Bench Event', { i, sku: 'SKU-' + i, price: i * 1.5, tags: ['a', 'b'] });
+    return { loopMs: performance.now() - t0, lastCall: Date.now(), loopStart: t0 };
+  }, CALLS);
+  out.loopMs = loopMs;
+  await wait(5000);
+  const after = await p.evaluate(() => ({ tx: window.__bench.transactions, long: window.__bench.longTasks }));
+  out.afterLoopTaskMs = ((await metric(cdp, 'TaskDuration')) - task0) * 1000 - loopMs;
+  // Only tasks that started with the loop or later: the observer reports earlier ones late.
+  const longAfter = after.long.filter((t) => t.start >= loopStart);
+  out.afterLoopLongTasks = longAfter.length;
+  out.afterLoopLongestMs = Math.max(0, ...longAfter.map((t) => t.duration));
+  if (process.env.BENCH_DEBUG) console.log('long tasks after the loop (start − loop start, duration):', longAfter.map((t) => [Math.round(t.start - loopStart), t.duration]));
+  out.idbTransactions = after.tx - before.tx;
+  await cdp.send('HeapProfiler.collectGarbage');
+  out.heapAfterCallsKB = (await metric(cdp, 'JSHeapUsedSize')) / 1024;
+
+  // Network for those calls: requests, bytes on the wire, last call → last acknowledgement.
+  const requests = server.state().requests.filter((r) => r.path.includes('event'));
+  const events = server.state().events.filter((e) => e.metric === 'Bench Event' && !e.duplicate).length;
+  out.eventsDelivered = events;
+  out.requests = requests.length;
+  out.requestKB = requests.reduce((s, r) => s + Buffer.byteLength(r.body), 0) / 1024;
+  out.lastAckMs = requests.length ? Math.max(...requests.map((r) => r.at)) - lastCall : NaN;
+
+  // 1,000 calls spread over 10 s: main-thread time of the calls themselves.
+  out.spreadCallsMs = await p.evaluate(({ n, spread }) => new Promise((resolve) => {
+    let i = 0;
+    let spent = 0;
+    const timer = setInterval(() => {
+      const t0 = performance.now();
+      klaviyo.track('Spread Event', { i });
+      spent += performance.now() - t0;
+      if (++i >= n) clearInterval(timer), resolve(spent);
+    }, spread / n);
+  }), { n: CALLS, spread: SPREAD_MS });
+  await context.close();
+  return out;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const server = await startServer({ port: 0 });
+server.reset = () => fetch(server.url + '/__reset', { method: 'POST' });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-precise-memory-info'],
+});
+const runs = [];
+try {
+  for (let i = 0; i < RUNS; i++) runs.push(await once(browser, server));
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const LABELS = {
+  loadScriptMs: 'load: script time attributable to klite (ms)',
+  loadTaskMs: 'load: task time attributable to klite (ms)',
+  loadLongTasks: 'load: long tasks (count, whole page)',
+  heapAfterLoadKB: 'memory: JS heap after load (KB)',
+  loopMs: `per call: ${CALLS} track() in one loop (ms)`,
+  afterLoopTaskMs: 'per call: task time in the 5 s after the loop (ms)',
+  afterLoopLongTasks: 'per call: long tasks in the 5 s after the loop',
+  afterLoopLongestMs: 'per call: longest task after the loop (ms)',
+  idbTransactions: `storage: IndexedDB transactions for ${CALLS} calls`,
+  heapAfterCallsKB: `memory: JS heap after ${CALLS} calls (KB)`,
+  eventsDelivered: 'network: events delivered',
+  requests: `network: requests for ${CALLS} events`,
+  requestKB: 'network: request bodies (KB)',
+  lastAckMs: 'network: last call → last acknowledgement (ms)',
+  spreadCallsMs: `per call: ${CALLS} calls over ${SPREAD_MS / 1000} s, time in the calls (ms)`,
+};
+const fmt = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
+const result = { date: new Date().toISOString(), runs: RUNS, calls: CALLS, bytes: { 'dist/klite.js': bytes('dist/klite.js'), 'dist/stub.min.js': bytes('dist/stub.min.js') }, figures: {} };
+console.log(`klite benchmark: ${RUNS} run(s), Chromium at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}\n`);
+for (const [file, b] of Object.entries(result.bytes)) console.log(`${('bytes: ' + file).padEnd(62)} raw ${b.raw}, gzip ${b.gzip}, brotli ${b.brotli}`);
+for (const [key, label] of Object.entries(LABELS)) {
+  const xs = runs.map((r) => r[key]);
+  result.figures[key] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs };
+  console.log(`${label.padEnd(62)} ${fmt(median(xs)).padStart(9)}   (${fmt(Math.min(...xs))} – ${fmt(Math.max(...xs))})`);
+}
+const dir = new URL('./results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const file = new URL(`bench-${result.date.replace(/[:.]/g, '-')}.json`, dir);
+writeFileSync(file, JSON.stringify(result, null, 2));
+console.log(`\nwritten: bench/results/${file.pathname.split('/').pop()}`);
+
+// The harness must have measured something real: every run delivered every event, no figure is NaN.
+const broken = runs.some((r) => r.eventsDelivered !== CALLS || Object.values(r).some((v) => Number.isNaN(v)));
+if (broken) {
+  console.error('bench: a run did not deliver every event or produced no figure; the harness is broken.');
+  process.exit(1);
+}
