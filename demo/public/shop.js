@@ -13,6 +13,26 @@
     },
     clear: function () { localStorage.removeItem('demo:cart'); },
   };
+  /**
+   * A product page's tracking, as a merchant's theme renders it on every product (the snippet
+   * Klaviyo's docs show): Viewed Product, the recently viewed item, and Added to Cart on the form.
+   */
+  window.demoProduct = function (item) {
+    klaviyo.track('Viewed Product', item);
+    klaviyo.trackViewedItem({ Title: item.ProductName, ItemId: item.ProductID, Categories: item.Categories, ImageUrl: item.ImageURL, Url: item.URL, Metadata: { Brand: item.Brand, Price: item.Price, CompareAtPrice: item.CompareAtPrice } });
+    document.addEventListener('DOMContentLoaded', function () {
+      document.getElementById('add-to-cart').addEventListener('submit', function () {
+        var qty = +this.quantity.value || 1;
+        var items = demoCart.add({ ProductID: item.ProductID, SKU: item.SKU, ProductName: item.ProductName, Quantity: qty, ItemPrice: item.Price, RowTotal: item.Price * qty, ProductURL: item.URL, ImageURL: item.ImageURL, ProductCategories: item.Categories });
+        klaviyo.track('Added to Cart', {
+          $value: items.reduce(function (s, i) { return s + i.RowTotal; }, 0),
+          AddedItemProductName: item.ProductName, AddedItemProductID: item.ProductID, AddedItemSKU: item.SKU, AddedItemCategories: item.Categories,
+          AddedItemImageURL: item.ImageURL, AddedItemURL: item.URL, AddedItemPrice: item.Price, AddedItemQuantity: qty,
+          ItemNames: items.map(function (i) { return i.ProductName; }), CheckoutURL: location.origin + '/checkout', Items: items,
+        });
+      });
+    });
+  };
   document.addEventListener('DOMContentLoaded', function () {
     var count = cart().reduce(function (n, i) { return n + i.Quantity; }, 0);
     var badge = document.getElementById('cart-count');
