@@ -11,6 +11,8 @@ type Build = () => Pick<Item, 'a' | 'm' | 'x'>;
 
 /** localStorage keys of calls rescued by a page that was hidden: this prefix and the page's id. */
 const UNSAVED = 'klite:unsaved:';
+/** Calls built per task. */
+export const SLICE = 200;
 
 /**
  * The write-ahead queue. Calls arrive as a meta and a function that builds the rest, so the
@@ -68,13 +70,18 @@ export function createQueue(store: Store, written: () => void) {
   const write = async (hidden?: unknown) => {
     if (!hidden) await loaded;
     const list: Entry[] = [];
-    pending.splice(0).forEach(([meta, build]) => {
-      try {
-        list.push([key(), { ...build(), ...meta }]);
-      } catch {
-        warn('unreadable call dropped.');
-      }
-    });
+    // At most SLICE calls are built per task (all at once when hidden), so that 1,000 calls made in
+    // one loop never make a long task; they still share one transaction.
+    while (pending[0]) {
+      pending.splice(0, hidden ? 1e9 : SLICE).forEach(([meta, build]) => {
+        try {
+          list.push([key(), { ...build(), ...meta }]);
+        } catch {
+          warn('unreadable call dropped.');
+        }
+      });
+      if (pending[0] && !hidden) await new Promise((next) => setTimeout(next));
+    }
     list.forEach(([k, v]) => unsaved.set(k, v));
     if (hidden) (rescued = 1), rescue();
     if (!list[0]) return;

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { createQueue } from '../src/queue';
+import { SLICE, createQueue } from '../src/queue';
 import { openStore } from '../src/store';
 import type { Item } from '../src/types';
 
@@ -28,6 +28,20 @@ describe('queue and store', () => {
     const third = createQueue(openStore(), () => {});
     await third._loaded;
     expect(third._entries().map(([, i]) => i.m)).toEqual(['c']);
+  });
+
+  it('builds a large burst over several tasks but writes it in one transaction', async () => {
+    const store = openStore();
+    const queue = createQueue(store, () => {});
+    await queue._loaded;
+    const put = vi.spyOn(store, '_put');
+    for (let i = 0; i < SLICE * 5; i++) queue._add({ k: 'e', c: 'c', s: 1 }, () => item('burst'));
+    await new Promise((r) => setTimeout(r));
+    await new Promise((r) => setTimeout(r));
+    expect(put).not.toHaveBeenCalled(); // still building, a slice per task
+    await tick();
+    expect(put).toHaveBeenCalledTimes(1);
+    expect(put.mock.calls[0][0]).toHaveLength(SLICE * 5);
   });
 
   it('keeps keys sorted in call order across many calls', async () => {
