@@ -26,11 +26,11 @@ export function createApi(opts: Options) {
   const account = (id?: unknown): string | undefined => {
     const check = checkKey(id);
     if (id === undefined || off) return key;
-    if (key) id != key && warn('account ' + id + ' refused: already sending to ' + key + '.');
+    if (key) id != key && warn('account ' + id + ' refused: sending to ' + key);
     else if (check == 'private') {
       off = true;
       held.length = 0;
-      warn('private API key refused; nothing is sent or stored. Rotate it in Klaviyo: it is public now.', true);
+      warn('private API key refused: nothing is sent or stored. Rotate it in Klaviyo.', true);
     } else if (check) warn('"' + id + '" is not a public API key (6 letters or digits).', true);
     else {
       tracker = createTracker((key = id as string), endpointOf(opts.endpoint));
@@ -60,7 +60,7 @@ export function createApi(opts: Options) {
         try {
           cb && cb(value);
         } catch (e) {
-          warn('callback failed: ' + e);
+          warn('function failed: ' + e);
         }
         return value;
       });
@@ -75,7 +75,7 @@ export function createApi(opts: Options) {
         else if (METHODS.includes((entry as Method[])[0])) (api as any)[(entry as Method[])[0]](...(entry as unknown[]).slice(1));
         else warn('push() ignored ' + entry);
       } catch (e) {
-        warn('pushed function failed: ' + e);
+        warn('function failed: ' + e);
       }
     }
     return undefined;

@@ -17,14 +17,14 @@ export function clean(value: unknown): Properties {
         while (parents.length && parents[parents.length - 1] !== this) parents.pop();
         if (typeof v == 'bigint') return '' + v;
         if (v && typeof v == 'object') {
-          if (parents.includes(v) || parents.length > 10) return warn('circular or too deep value left out.');
+          if (parents.includes(v) || parents.length > 10) return warn('circular or deep value dropped.');
           parents.push(v);
         }
         return v;
       }) || '{}',
     );
   } catch (e) {
-    warn('unreadable properties left out: ' + e);
+    warn('unreadable properties: ' + e);
     return {};
   }
 }

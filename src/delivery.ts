@@ -62,7 +62,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     if (keepalive) queue._writeNow();
     const { _groups, _expired } = plan(queue._entries().filter(([k]) => !inflight.has(k)), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined);
     if (_expired[0]) {
-      warn('anonymous calls over 14 days old dropped.');
+      warn('anonymous calls expired (14 days).');
       queue._del(_expired.map((e) => e[0]));
     }
     if (navigator.onLine === false || !_groups[0]) return;

@@ -25,7 +25,7 @@ export function openStore(): Store {
       if (db) return await db(mode, (s) => (op(s), promisifyRequest(s.transaction))), true;
     } catch {
       db = 0;
-      warn('IndexedDB unavailable; calls are kept in memory and in localStorage.');
+      warn('IndexedDB unavailable; using memory.');
     }
     return false;
   };
