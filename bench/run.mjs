@@ -35,6 +35,27 @@ const instrument = () => {
 const metric = async (cdp, name) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name).value;
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * From a CPU profile of the page load: main-thread time under klite.js's frames (browser APIs it
+ * calls included), and within it the synchronous evaluation of the script (its top-level frame).
+ */
+function profileLoad(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  profile.nodes.forEach((n) => (n.children || []).forEach((c) => parent.set(c, n.id)));
+  let total = 0;
+  let evaluation = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    let outermost = null;
+    for (let x = id; x !== undefined; x = parent.get(x)) if (byId.get(x).callFrame.url.includes('klite.js')) outermost = byId.get(x);
+    if (!outermost) return;
+    total += dt;
+    if (outermost.callFrame.lineNumber === 0 && outermost.callFrame.columnNumber === 0) evaluation += dt;
+  });
+  return { loadKliteCpuMs: total, loadEvalMs: evaluation };
+}
+
 async function once(browser, server) {
   const out = {};
   const open = async (withKlite) => {
@@ -44,9 +65,15 @@ async function once(browser, server) {
     await p.route(server.url + '/bench.html', (r) => r.fulfill({ contentType: 'text/html', body: page(server.url, withKlite) }));
     const cdp = await context.newCDPSession(p);
     await cdp.send('Performance.enable');
+    if (withKlite) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+      await cdp.send('Profiler.start');
+    }
     await p.goto(server.url + '/bench.html');
     if (withKlite) await p.waitForFunction(() => window.__klite);
     await wait(1500); // klite's start-up work (IndexedDB open and read) settles
+    if (withKlite) Object.assign(out, profileLoad((await cdp.send('Profiler.stop')).profile));
     return { context, p, cdp };
   };
 
@@ -129,6 +156,8 @@ try {
 }
 
 const LABELS = {
+  loadEvalMs: 'load: evaluation of klite.js, CPU profile (ms)',
+  loadKliteCpuMs: 'load: all main-thread time under klite.js, CPU profile (ms)',
   loadScriptMs: 'load: script time attributable to klite (ms)',
   loadTaskMs: 'load: task time attributable to klite (ms)',
   loadLongTasks: 'load: long tasks (count, whole page)',
