@@ -135,6 +135,12 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
         return json(res, 405, { errors: [{ id: 'method', status: 405, code: 'method_not_allowed', title: 'Method not allowed', detail: 'POST only', source: { pointer: '' } }] });
       }
       if (url.pathname.startsWith('/__')) return await control(req, res, url);
+      // The shop's product form posts here, as on Shopify; the cart itself lives in the page (shop.js).
+      if (url.pathname === '/cart/add' && req.method === 'POST') {
+        req.resume();
+        res.writeHead(303, { location: '/cart' });
+        return res.end();
+      }
       return await serveStatic(res, url.pathname);
     } catch (e) {
       if (!res.headersSent) json(res, 500, { error: String(e) });

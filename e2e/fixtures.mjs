@@ -12,6 +12,17 @@ export const KEY = 'AbC123';
 export const STUB = readFileSync(new URL('../snippet/stub.js', import.meta.url), 'utf8');
 
 export const test = base.extend({
+  /**
+   * Auto-capture in the pages a test opens: off by default, so the core tests count only their
+   * own calls (`window.kliteOptions = { capture: false }` before klite loads); the capture tests
+   * and the demo shop turn it on with `test.use({ capture: true })`.
+   */
+  capture: [false, { option: true }],
+  context: async ({ context, capture }, use) => {
+    if (!capture) await context.addInitScript(() => (window.kliteOptions = { capture: false }));
+    await use(context);
+  },
+
   endpoint: [
     async ({}, use) => {
       const server = await startServer({ port: 0 });

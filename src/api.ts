@@ -1,3 +1,4 @@
+import { startCapture } from './capture';
 import { checkKey, endpointOf } from './config';
 import { readCookie } from './cookie';
 import { createTracker, type Tracker } from './tracker';
@@ -36,6 +37,11 @@ export function createApi(opts: Options) {
       tracker = createTracker((key = id as string), endpointOf(opts.endpoint));
       tracker.cookieDomain(domain);
       held.splice(0).forEach(([name, args]) => (tracker as any)[name](...args));
+      try {
+        startCapture(api, opts.capture);
+      } catch (e) {
+        warn('auto-capture off: ' + e);
+      }
     }
     return key;
   };

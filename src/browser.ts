@@ -11,7 +11,8 @@ import type { Klaviyo } from './types';
 (() => {
   const w = window as any;
   try {
-    const opts = scriptOptions(document.currentScript as HTMLScriptElement, location.href);
+    // `window.kliteOptions` (set before the tag) takes what a script URL cannot carry, e.g. `capture.extract`.
+    const opts = { ...scriptOptions(document.currentScript as HTMLScriptElement, location.href), ...w.kliteOptions };
     const loaded: Klaviyo | undefined = w.__klite;
     if (loaded) {
       if (opts.companyId) loaded.account(opts.companyId);

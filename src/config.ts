@@ -1,11 +1,12 @@
-import type { Options } from './types';
+import type { CaptureOptions, Options } from './types';
 
 export const DEFAULT_ENDPOINT = 'https://a.klaviyo.com';
 
 /**
  * Options from the script tag that loaded klite, in the forms merchants already paste:
  * `klite.js?company_id=KEY`, `.../KEY/klite.js` (Klaviyo's path form), or `data-company-id`;
- * `?endpoint=` or `data-endpoint`.
+ * `?endpoint=` or `data-endpoint`; `?no_capture=` or `data-no-capture`, `?checkout_path=` or
+ * `data-checkout-path`.
  */
 export function scriptOptions(script: HTMLScriptElement | null | undefined, base: string): Options {
   if (!script) return {};
@@ -15,7 +16,11 @@ export function scriptOptions(script: HTMLScriptElement | null | undefined, base
   // A path segment is read as a key only if it could be one: 6 letters or digits with a capital
   // or a digit (so `/assets/klite.js` is not a key), or a private key, so that it is refused.
   const seg = url.pathname.split('/').slice(-2)[0];
+  // `no_capture=cart,forms` (or `all`) turns captures off; `checkout_path` is the shop's checkout pattern.
+  const capture: CaptureOptions = { checkoutPath: q.get('checkout_path') || data.checkoutPath };
+  ((q.get('no_capture') || data.noCapture || '').match(/\w+/g) || []).forEach((k) => (capture[k as 'all'] = false));
   return {
+    capture,
     companyId: q.get('company_id') || data.companyId || (/^((?=.*[A-Z0-9])[A-Za-z0-9]{6}|pk_.*)$/.test(seg) ? seg : undefined),
     endpoint: q.get('endpoint') || data.endpoint,
   };

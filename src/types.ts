@@ -1,3 +1,28 @@
+import type { Extractor } from './capture/page';
+
+export type { Extractor };
+export type { Product } from './capture/product';
+
+/** Auto-capture: each kind is on unless set to false. */
+export interface CaptureOptions {
+  /** false: no auto-capture at all (script tag: `no_capture=all`). */
+  all?: boolean;
+  /** Active on Site (`__activity__`) per page view and single-page-app route. */
+  activity?: boolean;
+  /** Viewed Product and the recently viewed list, from the page's product data. */
+  product?: boolean;
+  /** Added to Cart from product forms and fetch/XHR calls to cart endpoints. */
+  cart?: boolean;
+  /** Started Checkout on checkout pages. */
+  checkout?: boolean;
+  /** Identify visitors who submit a form with an email field. */
+  forms?: boolean;
+  /** A regular expression (source text or RegExp) for the path of this shop's checkout pages. */
+  checkoutPath?: string | RegExp;
+  /** The shop's own product reader, tried before the built-in ones. */
+  extract?: Extractor;
+}
+
 /** Anything a merchant passes as properties; klite copies it into JSON-safe form. */
 export type Properties = Record<string, unknown>;
 
@@ -7,6 +32,8 @@ export interface Options {
   companyId?: string;
   /** Origin of Klaviyo's client API. Default `https://a.klaviyo.com`. */
   endpoint?: string;
+  /** Auto-capture options, or false to capture nothing automatically. Default: all on. */
+  capture?: CaptureOptions | false;
 }
 
 /** The visitor as klite knows them: the identifiers, never internal ids. */

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrice } from '../src/capture/price';
-import { parseJsonLd, productFromBigCommerce, productFromJsonLd, productFromOpenGraph, productFromShopify } from '../src/capture/product';
+import { nodeFromBigCommerce, nodeFromJsonLd, nodeFromOpenGraph, nodeFromShopify, parseJsonLd, toProduct, type Node } from '../src/capture/product';
+
+// Each source gives a schema.org node; toProduct maps it to Klaviyo's keys.
+const via = <A>(source: (a: A) => Node | undefined) => (a: A) => {
+  const node = source(a);
+  return node && toProduct(node);
+};
+const productFromJsonLd = via(nodeFromJsonLd);
+const productFromOpenGraph = via(nodeFromOpenGraph);
+const productFromShopify = via(nodeFromShopify);
+const productFromBigCommerce = via(nodeFromBigCommerce);
 
 describe('parsePrice', () => {
   it.each([

@@ -1,5 +1,6 @@
 // The demo shop's own code (a merchant's, not klite's): a cart in localStorage, the header, and
-// the newsletter form, which identifies the visitor the way Klaviyo's docs show.
+// the newsletter form, which identifies the visitor the way Klaviyo's docs show (klite would also
+// identify from the email field on its own). Everything else is auto-captured by klite.
 (function () {
   var cart = function () { try { return JSON.parse(localStorage.getItem('demo:cart')) || []; } catch (e) { return []; } };
   window.demoCart = {
@@ -14,22 +15,15 @@
     clear: function () { localStorage.removeItem('demo:cart'); },
   };
   /**
-   * A product page's tracking, as a merchant's theme renders it on every product (the snippet
-   * Klaviyo's docs show): Viewed Product, the recently viewed item, and Added to Cart on the form.
+   * A product page's cart line: the form adds it to the shop's own cart before posting to
+   * /cart/add. There is no tracking code here: klite captures Viewed Product from the page's
+   * JSON-LD or microdata, and Added to Cart from the form's submit.
    */
   window.demoProduct = function (item) {
-    klaviyo.track('Viewed Product', item);
-    klaviyo.trackViewedItem({ Title: item.ProductName, ItemId: item.ProductID, Categories: item.Categories, ImageUrl: item.ImageURL, Url: item.URL, Metadata: { Brand: item.Brand, Price: item.Price, CompareAtPrice: item.CompareAtPrice } });
     document.addEventListener('DOMContentLoaded', function () {
       document.getElementById('add-to-cart').addEventListener('submit', function () {
         var qty = +this.quantity.value || 1;
-        var items = demoCart.add({ ProductID: item.ProductID, SKU: item.SKU, ProductName: item.ProductName, Quantity: qty, ItemPrice: item.Price, RowTotal: item.Price * qty, ProductURL: item.URL, ImageURL: item.ImageURL, ProductCategories: item.Categories });
-        klaviyo.track('Added to Cart', {
-          $value: items.reduce(function (s, i) { return s + i.RowTotal; }, 0),
-          AddedItemProductName: item.ProductName, AddedItemProductID: item.ProductID, AddedItemSKU: item.SKU, AddedItemCategories: item.Categories,
-          AddedItemImageURL: item.ImageURL, AddedItemURL: item.URL, AddedItemPrice: item.Price, AddedItemQuantity: qty,
-          ItemNames: items.map(function (i) { return i.ProductName; }), CheckoutURL: location.origin + '/checkout', Items: items,
-        });
+        demoCart.add({ ProductID: item.ProductID, SKU: item.SKU, ProductName: item.ProductName, Quantity: qty, ItemPrice: item.Price, RowTotal: item.Price * qty, ProductURL: item.URL, ImageURL: item.ImageURL, ProductCategories: item.Categories });
       });
     });
   };

@@ -14,113 +14,109 @@ export interface Product {
   Currency?: string;
 }
 
-type Node = Record<string, any>;
+/**
+ * A schema.org Product as JSON-LD writes it. Every source (microdata, OpenGraph, platform
+ * globals) is first turned into this shape, so one function maps them all to Klaviyo's keys.
+ */
+export type Node = Record<string, any>;
 
-const types = (n: Node) => [].concat(n['@type'] || []).map((t: string) => String(t).replace(/^.*[/#]/, ''));
+const types = (n: Node) => [].concat(n['@type']).map((t) => String(t).replace(/^.*[/#]/, ''));
 const text = (v: unknown): string | undefined => (typeof v == 'string' ? v.trim() || undefined : typeof v == 'number' ? '' + v : undefined);
 const first = (v: unknown): any => (Array.isArray(v) ? v[0] : v);
+/** Text, or a field of an object (brand `{name}`, image `{url}`). */
+const field = (v: unknown, key: string) => text(v && typeof v == 'object' ? (v as Node)[key] : v);
 
-/** Product and ProductGroup nodes of JSON-LD documents: top-level arrays and `@graph` searched, variants of a group not counted. */
-function productNodes(value: unknown, out: Node[] = []): Node[] {
+/**
+ * A Node's product fields under Klaviyo's keys, only those stated. A ProductGroup is one
+ * product; its first variant supplies what the group does not state. Prices come from an Offer,
+ * an AggregateOffer, a list of either, or a `priceSpecification` (a list or strikethrough price
+ * is the CompareAtPrice).
+ */
+export function toProduct(node: Node): Product {
+  const variant: Node = first(node.hasVariant) || {};
+  const get = (k: string) => node[k] ?? variant[k];
+  const offer: Node = first(get('offers')) || {};
+  const category = get('category');
+  const p: Product = {
+    ProductName: text(get('name')),
+    ProductID: text(node.productGroupID ?? node.productID ?? variant.productID),
+    SKU: text(get('sku')),
+    Categories: category ? [].concat(category).map(String) : undefined,
+    ImageURL: field(first(get('image')), 'url'),
+    URL: text(get('url')),
+    Brand: field(get('brand'), 'name'),
+    Price: parsePrice(offer.price ?? offer.lowPrice),
+    Currency: text(offer.priceCurrency),
+  };
+  for (const spec of [].concat(offer.priceSpecification || []) as Node[]) {
+    p.Currency ||= text(spec.priceCurrency);
+    if (/(List|Strikethrough)Price$/.test(spec.priceType)) p.CompareAtPrice = parsePrice(spec.price);
+    else p.Price ??= parsePrice(spec.price);
+  }
+  return JSON.parse(JSON.stringify(p));
+}
+
+/** Product and ProductGroup nodes in JSON-LD documents: top-level arrays and containers searched, a group's variants not counted. */
+function productNodes(value: unknown, out: Node[]): Node[] {
   if (Array.isArray(value)) value.forEach((v) => productNodes(v, out));
   else if (value && typeof value == 'object') {
-    const n = value as Node;
-    if (types(n).some((t) => t == 'Product' || t == 'ProductGroup')) out.push(n);
-    else for (const k of ['@graph', 'mainEntity', 'itemListElement', 'item']) productNodes(n[k], out);
+    if (types(value).some((t) => /^Product(Group)?$/.test(t))) out.push(value);
+    else for (const k of ['@graph', 'mainEntity', 'itemListElement', 'item']) productNodes((value as Node)[k], out);
   }
   return out;
 }
 
-/** Price fields from `offers`: an Offer, an AggregateOffer, a list of either, or a `priceSpecification`. */
-function prices(offers: unknown, p: Product): void {
-  const offer = first(offers) as Node | undefined;
-  if (!offer || typeof offer != 'object') return;
-  p.Currency = text(offer.priceCurrency);
-  p.Price = parsePrice(offer.price ?? offer.lowPrice);
-  for (const spec of [].concat(offer.priceSpecification || []) as Node[]) {
-    const price = parsePrice(spec.price);
-    p.Currency ||= text(spec.priceCurrency);
-    // A strikethrough or list price is what the product was; any other specification is the price.
-    if (/(ListPrice|StrikethroughPrice)$/.test(spec.priceType || '')) p.CompareAtPrice = price;
-    else p.Price ??= price;
-  }
-}
-
-/** Drops the fields the page did not state. */
-const stated = (p: Product): Product => JSON.parse(JSON.stringify(p));
-
 /**
- * The product a page's JSON-LD describes, or undefined when it describes none, or several (a
- * category page, a carousel of related products): such a page is not a product page. A
- * ProductGroup is one product; its first variant supplies what the group does not state.
+ * The product node a page's JSON-LD describes; undefined when it describes none or several (a
+ * category page, a carousel of related products): such a page is not a product page.
  */
-export function productFromJsonLd(documents: unknown[]): Product | undefined {
-  const nodes = productNodes(documents);
-  const ids = new Set(nodes.map((n) => n['@id'] || n.productGroupID || n.productID || n.sku || n.name));
-  if (nodes.length < 1 || ids.size != 1) return;
-  const group = nodes.find((n) => types(n).includes('ProductGroup')) || nodes[0];
-  const variant: Node = first(group.hasVariant) || {};
-  const image = first(group.image ?? variant.image);
-  const category = group.category ?? variant.category;
-  const brand = group.brand ?? variant.brand;
-  const p: Product = {
-    ProductName: text(group.name ?? variant.name),
-    ProductID: text(group.productGroupID ?? group.productID ?? group.sku ?? variant.productID),
-    SKU: text(group.sku ?? variant.sku),
-    Categories: category ? [].concat(category).map(String) : undefined,
-    ImageURL: text(typeof image == 'object' && image ? image.url ?? image.contentUrl : image),
-    URL: text(group.url ?? variant.url),
-    Brand: text(typeof brand == 'object' && brand ? brand.name : brand),
-  };
-  prices(group.offers ?? variant.offers, p);
-  return stated(p);
+export function nodeFromJsonLd(documents: unknown[]): Node | undefined {
+  const nodes = productNodes(documents, []);
+  if (new Set(nodes.map((n) => n['@id'] || n.productGroupID || n.productID || n.sku || n.name)).size == 1)
+    return nodes.find((n) => types(n).includes('ProductGroup')) || nodes[0];
 }
 
 /** Parses each JSON-LD text on its own: a malformed one is skipped, the others still count. */
-export function parseJsonLd(texts: string[]): unknown[] {
-  return texts.flatMap((t) => {
+export const parseJsonLd = (texts: string[]): unknown[] =>
+  texts.flatMap((t) => {
     try {
       return [JSON.parse(t)];
     } catch {
       return [];
     }
   });
-}
 
-/** OpenGraph product tags (`og:type=product`, `product:price:amount`…), as `property → content`. */
-export function productFromOpenGraph(meta: Record<string, string>): Product | undefined {
-  if (!/product/.test(meta['og:type'] || '')) return;
-  return stated({
-    ProductName: text(meta['og:title']),
-    ProductID: text(meta['product:retailer_item_id']),
-    ImageURL: text(meta['og:image']),
-    URL: text(meta['og:url']),
-    Brand: text(meta['product:brand']),
-    Price: parsePrice(meta['product:price:amount'] ?? meta['og:price:amount']),
-    Currency: text(meta['product:price:currency'] ?? meta['og:price:currency']),
-  });
+/** OpenGraph product tags (`og:type=product`, `product:price:amount`…), given as `property → content`. */
+export function nodeFromOpenGraph(meta: Record<string, string>): Node | undefined {
+  if (/product/.test(meta['og:type']))
+    return {
+      name: meta['og:title'],
+      productID: meta['product:retailer_item_id'],
+      image: meta['og:image'],
+      url: meta['og:url'],
+      brand: meta['product:brand'],
+      offers: { price: meta['product:price:amount'] ?? meta['og:price:amount'], priceCurrency: meta['product:price:currency'] ?? meta['og:price:currency'] },
+    };
 }
 
 /** Shopify's `ShopifyAnalytics.meta` on a product page (variant prices are in cents). */
-export function productFromShopify(meta: Node | undefined): Product | undefined {
+export function nodeFromShopify(meta: Node | undefined): Node | undefined {
   const product = meta?.product;
-  if (!product || typeof product != 'object') return;
-  const variant: Node = first(product.variants) || {};
-  return stated({
-    ProductName: text(variant.name),
-    ProductID: text(product.id),
-    SKU: text(variant.sku),
-    Categories: product.type ? [String(product.type)] : undefined,
-    Brand: text(product.vendor),
-    Price: typeof variant.price == 'number' ? variant.price / 100 : undefined,
-    Currency: text(meta!.currency),
-  });
+  const variant: Node = first(product?.variants) || {};
+  if (product)
+    return {
+      name: variant.name,
+      productID: product.id,
+      sku: variant.sku,
+      category: product.type || undefined,
+      brand: product.vendor,
+      offers: { price: variant.price / 100, priceCurrency: meta!.currency },
+    };
 }
 
-/** BigCommerce's `BCData.product_attributes` (SKU and price; the name comes from the markup). */
-export function productFromBigCommerce(data: Node | undefined): Product | undefined {
+/** BigCommerce's `BCData.product_attributes`: SKU and price (the name comes from the markup). */
+export function nodeFromBigCommerce(data: Node | undefined): Node | undefined {
   const a = data?.product_attributes;
-  if (!a || typeof a != 'object') return;
-  const price: Node = a.price?.with_tax || a.price?.without_tax || {};
-  return stated({ SKU: text(a.sku), Price: parsePrice(price.value ?? price.formatted), Currency: text(price.currency) });
+  const price: Node = a?.price?.with_tax || a?.price?.without_tax || {};
+  if (a) return { sku: a.sku, offers: { price: price.value ?? price.formatted, priceCurrency: price.currency } };
 }

@@ -1,0 +1,138 @@
+import type { CaptureOptions, Klaviyo, Properties } from '../types';
+import { load, save } from '../webstore';
+import { activityProperties } from './activity';
+import { addToCart, cartProperties, isCartAdd, requestOf, type Cart } from './cart';
+import { emailOf, ignored } from './forms';
+import { readProduct } from './page';
+import type { Product } from './product';
+import { onRoute, routeOf } from './route';
+import { randomId } from '../ids';
+
+const CART_KEY = 'klite:cart';
+/** Product data injected after a route change (headless storefronts) is looked for this long. */
+export const LATE_PRODUCT = 1e4;
+/** Checkout pages of Shopify, WooCommerce, BigCommerce and Magento. */
+const CHECKOUT = /\/checkouts?(\/|$)/;
+
+/**
+ * Auto-capture from the markup storefronts already have: Active on Site per page view and
+ * route, Viewed Product, Added to Cart (form submits, fetch and XHR to cart endpoints), Started
+ * Checkout, and identify from submitted email fields. Each can be turned off; nothing here can
+ * throw into the page (every hook is guarded and calls the page's own code first).
+ */
+export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}): void {
+  if (!o || o.all === false) return;
+  const w = window as any;
+  const initialPath = location.pathname;
+  const checkoutPath = o.checkoutPath ? new RegExp(o.checkoutPath) : CHECKOUT;
+  let route = '';
+  let viewed = '';
+  let observer: MutationObserver | undefined;
+  let timer: any;
+
+  /** The page's product; a product without its own URL is at this page's. */
+  const product = (): Product | undefined => {
+    const p = readProduct(document, w, o.extract);
+    if (p) p.URL ||= routeOf(location.href);
+    return p;
+  };
+  const cart = (): Cart => {
+    const c = load<Cart>(CART_KEY);
+    return Array.isArray(c?.items) ? c! : { id: randomId(), items: [] };
+  };
+  /** Page events run inside the page's own code paths: nothing may throw out of them. */
+  const safe = <A extends unknown[]>(f: (...a: A) => unknown) => (...a: A) => {
+    try {
+      f(...a);
+    } catch {}
+  };
+
+  /** Viewed Product once per product and route visit; false while the page states none. */
+  const view = (): boolean => {
+    const p = product();
+    const key = p?.ProductID + '\n' + p?.ProductName;
+    if (!p || viewed == key) return !!p;
+    viewed = key;
+    api.track('Viewed Product', p as Properties);
+    api.trackViewedItem({
+      Title: p.ProductName,
+      ItemId: p.ProductID ?? p.SKU,
+      Categories: p.Categories,
+      ImageUrl: p.ImageURL,
+      Url: p.URL,
+      Metadata: { Brand: p.Brand, Price: p.Price, CompareAtPrice: p.CompareAtPrice },
+    });
+    return true;
+  };
+
+  /** A page view or a new route: activity, product (now, or when a headless storefront renders it), checkout. */
+  const page = () => {
+    if (routeOf(location.href) == route) return;
+    route = routeOf(location.href);
+    viewed = '';
+    if (o.activity !== false) api.track('__activity__', activityProperties(new URL(location.href), initialPath, document.referrer, navigator.userAgent));
+    if (o.product !== false && !view()) {
+      observer?.disconnect();
+      observer = new MutationObserver(() => {
+        timer ||= setTimeout(safe(() => ((timer = 0), view() && observer!.disconnect())), 200);
+      });
+      observer.observe(document, { childList: true, subtree: true });
+      setTimeout((o) => o.disconnect(), LATE_PRODUCT, observer);
+    }
+    const c = cart();
+    if (o.checkout !== false && c.items[0] && checkoutPath.test(location.pathname)) {
+      api.track('Started Checkout', { $event_id: c.id, ...cartProperties(c, location.href) });
+      save(CART_KEY, undefined);
+    }
+  };
+
+  /** An add to cart, from its request body or form: the page's product, or the product id it names. */
+  const added = safe((body: unknown) => {
+    const [quantity, ProductID] = requestOf(body);
+    const [next, props] = addToCart(cart(), product() || { ProductID }, quantity, location.origin);
+    save(CART_KEY, next);
+    api.track('Added to Cart', props);
+  });
+
+  // Identify first (capture phase, before the page's handlers can stop the event); an add to cart
+  // by form only once the page's handlers let the browser submit it: a theme that prevents the
+  // submit sends the add itself, through fetch or XHR, where it is seen below.
+  if (o.forms !== false)
+    addEventListener('submit', safe((e: Event) => {
+      const form = e.target as HTMLFormElement;
+      const email = !ignored(form) && emailOf(form);
+      if (email) api.identify({ email });
+    }), true);
+
+  if (o.cart !== false) {
+    addEventListener('submit', safe((e: Event) => {
+      const form = e.target as HTMLFormElement;
+      if (!e.defaultPrevented && !ignored(form) && (isCartAdd(form.action) || form.querySelector('[name=add-to-cart]')))
+        added(new FormData(form));
+    }));
+    const fetch = w.fetch;
+    if (fetch)
+      w.fetch = function (this: unknown, input: any, init?: RequestInit) {
+        const response = fetch.apply(this, arguments);
+        try {
+          if (/post/i.test(init?.method || input?.method) && isCartAdd(input?.url ?? input))
+            response.then((r: Response) => r.ok && added(init?.body), () => {});
+        } catch {}
+        return response;
+      };
+    const xhr = XMLHttpRequest.prototype;
+    const { open, send } = xhr;
+    xhr.open = function (this: any, method: string, url: string | URL) {
+      this.__klite = /post/i.test(method) && isCartAdd(url);
+      return open.apply(this, arguments as any);
+    };
+    xhr.send = function (this: any, body?: any) {
+      if (this.__klite) this.addEventListener('load', () => this.status < 300 && added(body));
+      return send.apply(this, arguments as any);
+    };
+  }
+
+  const start = safe(page);
+  onRoute(start);
+  document.readyState == 'loading' ? addEventListener('DOMContentLoaded', start) : start();
+}
