@@ -12,11 +12,20 @@ const minify = terser({
   format: { comments: false },
 });
 
+/** Replaces auto-capture with a no-op: the core-only bundle. */
+const noCapture = {
+  name: 'no-capture',
+  resolveId: (id, importer) => (id == './capture' && importer?.endsWith('api.ts') ? '\0no-capture' : null),
+  load: (id) => (id == '\0no-capture' ? 'export const startCapture = () => {};' : null),
+};
+
 const plugins = () => [resolve(), typescript({ tsconfig: './tsconfig.json', declaration: false, noEmitOnError: true })];
 
 export default [
   // The script tag: reads its own <script> element, installs window.klaviyo, drains stub queues.
   { input: 'src/browser.ts', output: { file: 'dist/klite.js', format: 'iife', strict: false }, plugins: [...plugins(), minify] },
+  // The same without auto-capture, for shops that send their own events (and to measure the core).
+  { input: 'src/browser.ts', output: { file: 'dist/klite.core.js', format: 'iife', strict: false }, plugins: [noCapture, ...plugins(), minify] },
   // npm: `import { init } from 'klite'`.
   { input: 'src/index.ts', output: { file: 'dist/klite.mjs', format: 'es' }, plugins: [...plugins(), minify] },
 ];

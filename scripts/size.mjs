@@ -1,14 +1,15 @@
 // Prints the bytes merchants download and fails when a budget is exceeded.
-// dist/klite.js: issue #2 targets 4,096 bytes gzip, which the build does not meet yet; until it
-// does, the budget is a ceiling just above the current size, so the bundle cannot grow unnoticed.
+// Targets: the core (dist/klite.core.js, issue #2) 4,096 bytes gzip; everything (dist/klite.js,
+// issue #4 and after) 6,144. Neither is met yet: until they are, each budget is a ceiling just
+// above the current size, so the bundles cannot grow unnoticed, and the gaps are printed.
 // The stub: 700 bytes minified.
-export const TARGET_GZIP = 4096;
-const CEILING_GZIP = 5200;
+const TARGETS = { 'dist/klite.js': 6144, 'dist/klite.core.js': 4096 };
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const budgets = [
-  { file: 'dist/klite.js', gzip: Number(process.env.KLITE_GZIP_BUDGET || CEILING_GZIP) },
+  { file: 'dist/klite.js', gzip: Number(process.env.KLITE_GZIP_BUDGET || 8200) },
+  { file: 'dist/klite.core.js', gzip: 5200 },
   { file: 'dist/stub.min.js', raw: 700 },
 ];
 
@@ -24,7 +25,7 @@ for (const { file, gzip, raw } of budgets) {
   };
   const over = (gzip && sizes.gzip > gzip) || (raw && sizes.raw > raw);
   const budget = gzip ? `budget ${gzip} gzip` : `budget ${raw} raw`;
-  console.log(`${file.padEnd(18)} raw ${String(sizes.raw).padStart(6)}  gzip ${String(sizes.gzip).padStart(5)}  brotli ${String(sizes.brotli).padStart(5)}  (${budget})${over ? '  OVER BUDGET' : ''}`);
+  console.log(`${file.padEnd(20)} raw ${String(sizes.raw).padStart(6)}  gzip ${String(sizes.gzip).padStart(5)}  brotli ${String(sizes.brotli).padStart(5)}  (${budget})${over ? '  OVER BUDGET' : ''}`);
   failed ||= over;
   // The README quotes these figures; they must be the build's.
   const row = readme.split('\n').find((l) => l.startsWith('| `' + file + '`'));
@@ -35,8 +36,10 @@ for (const { file, gzip, raw } of budgets) {
     failed = true;
   }
 }
-const gz = gzipSync(readFileSync('dist/klite.js'), { level: 9 }).length;
-if (gz > TARGET_GZIP) console.log(`dist/klite.js is ${gz - TARGET_GZIP} bytes gzip over the ${TARGET_GZIP}-byte target.`);
+for (const [file, target] of Object.entries(TARGETS)) {
+  const gz = gzipSync(readFileSync(file), { level: 9 }).length;
+  if (gz > target) console.log(`${file} is ${gz - target} bytes gzip over its ${target}-byte target.`);
+}
 if (failed) {
   console.error('size: over budget');
   process.exit(1);

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nodeFromMicrodata, readProduct } from '../src/capture/page';
-import { toProduct } from '../src/capture/product';
+import { microdata, readProduct } from '../src/capture/page';
+import { nodeFromJsonLd, toProduct } from '../src/capture/product';
 
-const productFromMicrodata = (root: ParentNode) => toProduct(nodeFromMicrodata(root)!);
+const productFromMicrodata = (root: ParentNode) => toProduct(nodeFromJsonLd(microdata(root))!);
 
 const load = (html: string) => {
   document.documentElement.innerHTML = html;

@@ -1,12 +1,13 @@
 import type { Properties } from '../types';
 
-const BROWSERS: [string, string][] = [['Edg/', 'Edge'], ['OPR/', 'Opera'], ['SamsungBrowser/', 'Samsung Internet'], ['Firefox/', 'Firefox'], ['Chrome/', 'Chrome'], ['Safari/', 'Safari']];
-const SYSTEMS: [string, string][] = [['Windows', 'Windows'], ['Android', 'Android'], ['iPhone', 'iOS'], ['iPad', 'iOS'], ['CrOS', 'Chrome OS'], ['Mac OS', 'Mac OS'], ['Linux', 'Linux']];
+/** `token:name` pairs (`name` alone when the token is the name), in the order they are tried. */
+const BROWSERS = 'Edg/:Edge,OPR/:Opera,SamsungBrowser/:Samsung Internet,Firefox,Chrome,Safari';
+const SYSTEMS = 'Windows,Android,iPhone:iOS,iPad:iOS,CrOS:Chrome OS,Mac OS,Linux';
 /** Query parameters sent besides `utm_*`, as klaviyo.js sends them. */
 export const MAX_PARAMS = 10;
 
 /** The first name whose token the user agent contains: list order decides (Edge's UA also says Chrome and Safari). */
-const find = (ua: string, list: [string, string][]) => list.find(([token]) => ua.includes(token))?.[1];
+const find = (ua: string, list: string) => list.split(',').map((e) => e.split(':')).find(([token]) => ua.includes(token))?.pop();
 
 /**
  * Active on Site (`__activity__`) properties for a page view, as klaviyo.js sends them: `page`,

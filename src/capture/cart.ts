@@ -41,21 +41,11 @@ export function addToCart(cart: Cart, product: Product, quantity: number, origin
   const old = cart.items.find(same);
   const items = cart.items.filter((l) => l != old).concat(line(quantity + (old ? old.Quantity : 0)));
   const next = { id: cart.id, items };
-  return [
-    next,
-    {
-      $value: total(items),
-      AddedItemProductName: product.ProductName,
-      AddedItemProductID: product.ProductID,
-      AddedItemSKU: product.SKU,
-      AddedItemCategories: product.Categories,
-      AddedItemImageURL: product.ImageURL,
-      AddedItemURL: product.URL,
-      AddedItemPrice: price,
-      AddedItemQuantity: quantity,
-      ...cartProperties(next, origin + '/checkout'),
-    },
-  ];
+  // AddedItemProductName, AddedItemProductID, AddedItemSKU, AddedItemCategories, AddedItemImageURL,
+  // AddedItemURL, AddedItemPrice (and the product's other fields), AddedItemQuantity.
+  const props: Properties = { AddedItemQuantity: quantity, ...cartProperties(next, origin + '/checkout') };
+  for (const k in product) props['AddedItem' + k] = product[k as 'SKU'];
+  return [next, props];
 }
 
 /** The cart's shape in Added to Cart and Started Checkout. */

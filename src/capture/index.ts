@@ -9,8 +9,8 @@ import { onRoute, routeOf } from './route';
 import { randomId } from '../ids';
 
 const CART_KEY = 'klite:cart';
-/** Product data injected after a route change (headless storefronts) is looked for this long. */
-export const LATE_PRODUCT = 1e4;
+/** Seconds after a page view or route change at which its product data is looked for: headless storefronts render it late. */
+export const LOOKS = [0, 1, 2, 4, 7, 10];
 /** Checkout pages of Shopify, WooCommerce, BigCommerce and Magento. */
 const CHECKOUT = /\/checkouts?(\/|$)/;
 
@@ -27,8 +27,6 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}): void
   const checkoutPath = o.checkoutPath ? new RegExp(o.checkoutPath) : CHECKOUT;
   let route = '';
   let viewed = '';
-  let observer: MutationObserver | undefined;
-  let timer: any;
 
   /** The page's product; a product without its own URL is at this page's. */
   const product = (): Product | undefined => {
@@ -47,11 +45,11 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}): void
     } catch {}
   };
 
-  /** Viewed Product once per product and route visit; false while the page states none. */
-  const view = (): boolean => {
+  /** Viewed Product once per product and route visit. */
+  const view = () => {
     const p = product();
     const key = p?.ProductID + '\n' + p?.ProductName;
-    if (!p || viewed == key) return !!p;
+    if (!p || viewed == key) return;
     viewed = key;
     api.track('Viewed Product', p as Properties);
     api.trackViewedItem({
@@ -62,7 +60,6 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}): void
       Url: p.URL,
       Metadata: { Brand: p.Brand, Price: p.Price, CompareAtPrice: p.CompareAtPrice },
     });
-    return true;
   };
 
   /** A page view or a new route: activity, product (now, or when a headless storefront renders it), checkout. */
@@ -71,14 +68,8 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}): void
     route = routeOf(location.href);
     viewed = '';
     if (o.activity !== false) api.track('__activity__', activityProperties(new URL(location.href), initialPath, document.referrer, navigator.userAgent));
-    if (o.product !== false && !view()) {
-      observer?.disconnect();
-      observer = new MutationObserver(() => {
-        timer ||= setTimeout(safe(() => ((timer = 0), view() && observer!.disconnect())), 200);
-      });
-      observer.observe(document, { childList: true, subtree: true });
-      setTimeout((o) => o.disconnect(), LATE_PRODUCT, observer);
-    }
+    const now = route;
+    if (o.product !== false) for (const s of LOOKS) setTimeout(safe(() => now == route && view()), s * 1e3);
     const c = cart();
     if (o.checkout !== false && c.items[0] && checkoutPath.test(location.pathname)) {
       api.track('Started Checkout', { $event_id: c.id, ...cartProperties(c, location.href) });

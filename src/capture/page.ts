@@ -3,29 +3,21 @@ import { nodeFromBigCommerce, nodeFromJsonLd, nodeFromOpenGraph, nodeFromShopify
 /** A merchant's own reader for a page shape klite does not know; it runs before the built-in ones. */
 export type Extractor = (doc: Document, win: Record<string, any>) => Product | undefined | null;
 
-/** The microdata elements that belong to `scope` itself, not to an item nested in it. */
-const own = (scope: Element, name: string): Element | undefined =>
-  [...scope.querySelectorAll(`[itemprop~="${name}"]`)].find((el) => el.parentElement!.closest('[itemscope]') == scope);
-
-/** A microdata value: `content`, `src` or `href`, a nested item's name, or the text. */
-const value = (el: Element | undefined): string | undefined =>
-  el && (el.getAttribute('content') || el.getAttribute('src') || el.getAttribute('href') || (el.hasAttribute('itemscope') ? value(own(el, 'name')) : el.textContent!.trim()));
-
-const read = (scope: Element | undefined, names: string) => {
-  const node: Node = {};
-  if (scope) for (const name of names.split(' ')) node[name] = value(own(scope, name));
+/**
+ * A microdata item as a JSON-LD node: its `itemtype` as `@type`, each of its own `itemprop`s
+ * (the first of a name) as a field — `content`, `src`, `href` or the text — and nested items as nodes.
+ */
+const item = (scope: Element): Node => {
+  const node: Node = { '@type': scope.getAttribute('itemtype') };
+  scope.querySelectorAll('[itemprop]').forEach((el) => {
+    if (el.parentElement!.closest('[itemscope]') == scope)
+      node[el.getAttribute('itemprop')!] ??= el.hasAttribute('itemscope') ? item(el) : el.getAttribute('content') || el.getAttribute('src') || el.getAttribute('href') || el.textContent!.trim();
+  });
   return node;
 };
 
-/** Microdata (`itemtype=…/Product`) as a Node; a page with several product items is not a product page. */
-export function nodeFromMicrodata(root: ParentNode): Node | undefined {
-  const items = root.querySelectorAll('[itemscope][itemtype$="schema.org/Product"]');
-  if (items.length == 1) {
-    const node = read(items[0], 'name productID sku category image url brand');
-    node.offers = read(own(items[0], 'offers'), 'price lowPrice priceCurrency');
-    return node;
-  }
-}
+/** The page's top-level microdata items, read as JSON-LD would state them. */
+export const microdata = (root: ParentNode): Node[] => [...root.querySelectorAll('[itemscope]:not([itemprop])')].map(item);
 
 /**
  * The product this page is about, merged from every source that states one, field by field in
@@ -39,7 +31,7 @@ export function readProduct(doc: Document, win: Record<string, any>, extract?: E
   const sources = [
     () => extract && extract(doc, win),
     () => nodeFromJsonLd(parseJsonLd([...doc.querySelectorAll('script[type="application/ld+json"]')].map((s) => s.textContent!))),
-    () => nodeFromMicrodata(doc),
+    () => nodeFromJsonLd(microdata(doc)),
     () => nodeFromOpenGraph(og),
     () => nodeFromShopify(win.ShopifyAnalytics?.meta),
     () => nodeFromBigCommerce(win.BCData),
