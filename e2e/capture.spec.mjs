@@ -187,3 +187,22 @@ test('each capture can be turned off from the tag, and a merchant extractor read
   expect(one(await api.events(), 'Viewed Product')[1].properties).toMatchObject({ ProductID: 'c-77', URL: api.url + '/custom/pdp' });
   expect(one(await api.events(), '__activity__')).toHaveLength(0);
 });
+
+test("a shop's own checkout path (data-checkout-path), and the core-only bundle that captures nothing", async ({ page, api }) => {
+  await page.addInitScript((email) => {
+    localStorage.setItem('klite:ids', JSON.stringify({ email }));
+    localStorage.setItem('klite:cart', JSON.stringify({ id: 'cart9', items: [{ ProductID: 'p1', ProductName: 'Kaffee', Quantity: 2, ItemPrice: 9.5, RowTotal: 19 }] }));
+  }, EMAIL);
+  const page1 = (src) => `<html><head><script async src="${api.url}/dist/${src}" data-company-id="AbC123" data-endpoint="${api.url}" data-checkout-path="^/kasse"></script></head><body></body></html>`;
+  await page.route(api.url + '/kasse/schritt-1', (route) => route.fulfill({ contentType: 'text/html', body: page1('klite.js') }));
+  await page.goto(api.url + '/kasse/schritt-1');
+  const events = await api.eventCount(2);
+  expect(metrics(events)).toEqual(['Started Checkout', '__activity__']);
+  expect(one(events, 'Started Checkout')[0]).toMatchObject({ value: 19, unique_id: 'cart9', properties: { ItemNames: ['Kaffee'], CheckoutURL: api.url + '/kasse/schritt-1' } });
+
+  await page.route(api.url + '/core/page', (route) => route.fulfill({ contentType: 'text/html', body: page1('klite.core.js') }));
+  await page.goto(api.url + '/core/page');
+  await page.waitForFunction(() => !!window.__klite);
+  await page.evaluate(() => klaviyo.track('Hand-written'));
+  await expect.poll(async () => metrics(await api.events())).toEqual(['Hand-written', 'Started Checkout', '__activity__']);
+});

@@ -191,8 +191,11 @@ test('reset() forgets the visitor; the __kla_id cookie is klaviyo.js-compatible'
   await page.evaluate(() => klaviyo.identify({ email: 'first@example.com' }));
   expect(await page.evaluate(() => klaviyo.isIdentified())).toBe(true);
   expect(JSON.stringify(await cookie())).not.toContain('first@example.com');
+  await page.evaluate(() => localStorage.setItem('klite:cart', '{"id":"c","items":[]}'));
+  await page.evaluate(() => klaviyo.trackViewedItem({ Title: 'Boot', ItemId: 'b1' }));
   await page.evaluate(() => klaviyo.reset());
   expect(await page.evaluate(() => klaviyo.isIdentified())).toBe(false);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => /^klite:(ids|viewed|cart)$/.test(k)))).toEqual([]);
   expect((await cookie()).cid).not.toBe(before.cid);
   await page.evaluate(() => klaviyo.track('After Reset'));
   await page.waitForTimeout(1500);

@@ -1,3 +1,4 @@
+import { CART_KEY } from './capture/cart';
 import { clean } from './clean';
 import { createDelivery } from './delivery';
 import { randomId } from './ids';
@@ -70,6 +71,7 @@ export function createTracker(companyId: string, endpoint: string) {
       const cid = visitor._cid;
       identity._reset();
       save(VIEWED_KEY, undefined);
+      save(CART_KEY, undefined);
       // The forgotten visitor's anonymous calls can never be attributed to anyone now.
       queue._del(queue._entries().filter(([, i]) => !i.p && i.c == cid).map(([k]) => k));
     },

@@ -1,6 +1,9 @@
 import type { Properties } from '../types';
 import type { Product } from './product';
 
+/** localStorage key of the cart klite saw; `reset()` clears it too. */
+export const CART_KEY = 'klite:cart';
+
 /** A cart line as Klaviyo's Added to Cart and Started Checkout events list it. */
 export interface Line {
   ProductID?: string;

@@ -1,14 +1,13 @@
 import type { CaptureOptions, Klaviyo, Properties } from '../types';
 import { load, save } from '../webstore';
 import { activityProperties } from './activity';
-import { addToCart, cartProperties, isCartAdd, requestOf, type Cart } from './cart';
+import { addToCart, CART_KEY, cartProperties, isCartAdd, requestOf, type Cart } from './cart';
 import { emailOf, ignored } from './forms';
 import { readProduct } from './page';
 import type { Product } from './product';
 import { onRoute, routeOf } from './route';
 import { randomId } from '../ids';
 
-const CART_KEY = 'klite:cart';
 /** Seconds after a page view or route change at which its product data is looked for: headless storefronts render it late. */
 export const LOOKS = [0, 1, 2, 4, 7, 10];
 /** Checkout pages of Shopify, WooCommerce, BigCommerce and Magento. */
