@@ -1,18 +1,16 @@
 import { createApi } from './api';
 import { scriptOptions } from './config';
 import { drainOrder, queued } from './drain';
-import type { Klaviyo } from './types';
+import type { Klaviyo, Options } from './types';
 
 /**
  * The script-tag entry. Reads its options from its own <script>, replaces whatever stub is on the
  * page (klite's, Klaviyo's Proxy, an array, `_learnq`) and replays what those queued. Loaded a
  * second time it only passes its key on, where the first load refuses a different one.
  */
-(() => {
+const start = (opts: Options) => {
   const w = window as any;
   try {
-    // `window.kliteOptions` (set before the tag) takes what a script URL cannot carry, e.g. `capture.extract`.
-    const opts = { ...scriptOptions(document.currentScript as HTMLScriptElement, location.href), ...w.kliteOptions };
     const loaded: Klaviyo | undefined = w.__klite;
     if (loaded) {
       if (opts.companyId) loaded.account(opts.companyId);
@@ -30,4 +28,13 @@ import type { Klaviyo } from './types';
       console.error('klite: could not start: ' + e);
     } catch {}
   }
-})();
+};
+
+// Only the options are read while the script is evaluated (its own <script> is known only then);
+// starting (cookie, storage, the visitor, auto-capture) is a task of its own, so evaluating klite
+// costs the page next to nothing. Until then the stubs keep queueing, as if klite had loaded a
+// task later, which an async script may always do.
+try {
+  // `window.kliteOptions` (set before the tag) takes what a script URL cannot carry, e.g. `capture.extract`.
+  setTimeout(start, 0, { ...scriptOptions(document.currentScript as HTMLScriptElement, location.href), ...(window as any).kliteOptions });
+} catch {}

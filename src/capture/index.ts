@@ -124,5 +124,6 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}): void
 
   const start = safe(page);
   onRoute(start);
-  document.readyState == 'loading' ? addEventListener('DOMContentLoaded', start) : start();
+  // Off the caller's stack (init(), or klite's own start), and once the document is parsed.
+  document.readyState == 'loading' ? addEventListener('DOMContentLoaded', start) : setTimeout(start);
 }
