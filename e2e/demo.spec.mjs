@@ -2,6 +2,9 @@ import { test, expect } from './fixtures.mjs';
 
 // The shop as a merchant runs it: auto-capture on.
 test.use({ capture: true });
+
+// Work stays off the interaction path: no script of klite's runs 50 ms or more in any of these flows.
+test.afterEach(async ({ kliteLongTasks }) => expect(kliteLongTasks, 'klite tasks of 50 ms or more').toEqual([]));
 const metrics = (events) => events.map((e) => e.metric).sort();
 
 test('the demo shop: subscribe, view a product, add to cart, and see it all on the live inspector', async ({ page, api, context }) => {

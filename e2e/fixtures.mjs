@@ -23,6 +23,25 @@ export const test = base.extend({
     await use(context);
   },
 
+  /**
+   * klite's long tasks, in every page of the test: scripts from klite.js that ran 50 ms or more in
+   * one go, as Long Animation Frame entries attribute them (`sourceURL`), reported to the test.
+   */
+  kliteLongTasks: [async ({ context }, use) => {
+    const found = [];
+    await context.exposeBinding('__kliteLong', (_, entry) => found.push(entry));
+    await context.addInitScript(() => {
+      try {
+        new PerformanceObserver((list) => {
+          for (const frame of list.getEntries())
+            for (const s of frame.scripts || [])
+              if (/klite(\.core)?\.js/.test(s.sourceURL) && s.duration >= 50) window.__kliteLong({ url: location.href, invoker: s.invoker, duration: s.duration });
+        }).observe({ type: 'long-animation-frame', buffered: true });
+      } catch {}
+    });
+    await use(found);
+  }, { auto: true }],
+
   endpoint: [
     async ({}, use) => {
       const server = await startServer({ port: 0 });
