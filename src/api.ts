@@ -22,7 +22,8 @@ export function createApi(opts: Options) {
   let tracker: Tracker | undefined;
   let domain: unknown;
   let off = readCookie('__kla_off') == 'true';
-  const held: [Method, unknown[]][] = [];
+  /** Calls waiting for the tracker: with a resolver once the key is known (the tracker comes a task later). */
+  const held: [Method, unknown[], ((value: unknown) => void)?][] = [];
 
   const account = (id?: unknown): string | undefined => {
     const check = checkKey(id);
@@ -34,14 +35,27 @@ export function createApi(opts: Options) {
       warn('private API key refused: nothing is sent or stored. Rotate it in Klaviyo.', true);
     } else if (check) warn('"' + id + '" is not a public API key (6 letters or digits).', true);
     else {
-      tracker = createTracker((key = id as string), endpointOf(opts.endpoint));
-      tracker.cookieDomain(domain);
-      held.splice(0).forEach(([name, args]) => (tracker as any)[name](...args));
-      try {
-        startCapture(api, opts.capture);
-      } catch (e) {
-        warn('auto-capture off: ' + e);
-      }
+      key = id as string;
+      // The visitor and the queue start on a task of their own (first storage and cookie reads
+      // cost the browser several ms each); calls made until then wait and settle then.
+      setTimeout(() => {
+        tracker = createTracker(key!, endpointOf(opts.endpoint));
+        tracker.cookieDomain(domain);
+        held.splice(0).forEach(([name, args, settle]) => {
+          let value: unknown;
+          try {
+            value = (tracker as any)[name](...args);
+          } catch (e) {
+            warn(name + '() failed: ' + e);
+          }
+          settle?.(value);
+        });
+        try {
+          startCapture(api, opts.capture);
+        } catch (e) {
+          warn('auto-capture off: ' + e);
+        }
+      });
     }
     return key;
   };
@@ -57,8 +71,13 @@ export function createApi(opts: Options) {
       const cb = typeof args[args.length - 1] == 'function' && (args.pop() as (v: unknown) => void);
       let result: unknown;
       try {
-        if (!tracker && !off && HELD.includes(name)) held.push([name, args]);
-        result = name == 'account' ? account(args[0]) : tracker ? (tracker as any)[name](...args) : early(name, args);
+        if (name == 'account') result = account(args[0]);
+        else if (tracker) result = (tracker as any)[name](...args);
+        else if (key && !off && name != 'cookieDomain') result = new Promise((settle) => held.push([name, args, settle]));
+        else {
+          if (!off && HELD.includes(name)) held.push([name, args]);
+          result = early(name, args);
+        }
       } catch (e) {
         warn(name + '() failed: ' + e);
       }

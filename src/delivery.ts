@@ -10,14 +10,33 @@ export const DELAY = 1000;
 /** Chromium refuses keepalive bodies past 64 KiB in flight; keep a margin for headers. */
 export const KEEPALIVE_BUDGET = 6e4;
 
+/** The Web Lock that only one tab of the origin holds while it sends. */
+export const LOCK = 'klite-send';
+
 /**
- * Sends the queue to Klaviyo, one flush at a time per tab. A call leaves the queue only on a 2xx
- * or a permanent refusal (other 4xx). Network errors, 408, 429 and 5xx keep it queued and retry
- * with back-off (a 429's Retry-After at least); each profile is tried in every pass, so one that
- * fails never holds back the others.
+ * Sends the queue to Klaviyo. A call leaves the queue only on a 2xx or a permanent refusal
+ * (other 4xx). Network errors, 408, 429 and 5xx keep it queued and retry with back-off (a 429's
+ * Retry-After at least); each profile is tried in every pass, so one that fails never holds back
+ * the others.
+ *
+ * Tabs share the IndexedDB queue, and one of them sends at a time: a pass runs under a Web Lock and
+ * starts from what IndexedDB holds, so what another tab delivered is not sent again. A tab that
+ * finds the lock taken nudges the holder over a BroadcastChannel instead of sending, and a pause
+ * one tab learns (Retry-After, back-off) is told to all. A tab that dies mid-send releases the lock
+ * with its life; its calls are still in IndexedDB for the next pass (and `unique_id` makes a resend
+ * harmless). Without Web Locks each tab sends on its own, and `unique_id` still deduplicates.
  */
 export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string, companyId: string) {
   const inflight = new Set<string>();
+  const locks: LockManager | undefined = navigator.locks;
+  let channel: BroadcastChannel | undefined;
+  try {
+    channel = new BroadcastChannel(LOCK);
+    channel.onmessage = (e) => {
+      retryAt = Math.max(retryAt, +e.data || 0);
+      schedule(Math.max(retryAt - Date.now(), 50));
+    };
+  } catch {}
   let failures = 0;
   let retryAt = 0;
   /** In this pass: 1 when a request must be retried, 2 when the account is rate limited. */
@@ -40,6 +59,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     keys.forEach((k) => inflight.delete(k));
     if (retryable(status)) {
       retryAt = Math.max(retryAt, Date.now() + retryAfter(_retryAfter, Date.now()));
+      channel?.postMessage(retryAt);
       // A 429 is the account's rate limit: the whole pass stops, not only this profile.
       failed = status == 429 ? 2 : 1;
       return false;
@@ -58,9 +78,10 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
 
   /** One pass over the queue. keepalive: the page is being hidden; send all now within the budget. */
   const pass = async (keepalive?: boolean) => {
-    const now = Date.now();
     if (keepalive) queue._writeNow();
-    const { _groups, _expired } = plan(queue._entries().filter(([k]) => !inflight.has(k)), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined);
+    else await queue._sync();
+    const now = Date.now();
+    const { _groups, _expired } = plan(queue._entries().filter(([k]) => !inflight.has(k) && (!keepalive || queue._own(k))), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined);
     if (_expired[0]) {
       warn('anonymous calls expired (14 days).');
       queue._del(_expired.map((e) => e[0]));
@@ -76,8 +97,24 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     failed = 0;
     for (const g of _groups) for (const r of g._requests) if (failed > 1 || !(await send(r))) break;
     failures = failed ? failures + 1 : 0;
-    if (failed) schedule((retryAt = Math.max(retryAt, Date.now() + backoff(failures - 1))) - Date.now());
+    if (failed) {
+      schedule((retryAt = Math.max(retryAt, Date.now() + backoff(failures - 1))) - Date.now());
+      channel?.postMessage(retryAt);
+    }
   };
+
+  /**
+   * Runs `send` holding the origin's send lock, or, when another tab holds it, nudges that tab and
+   * looks again a little later (in case it closes first).
+   */
+  const exclusive = (send: () => Promise<unknown>) =>
+    locks
+      ? locks.request(LOCK, { ifAvailable: true }, (lock) => {
+          if (lock) return send();
+          channel?.postMessage(0);
+          schedule(5e3);
+        })
+      : send();
 
   /** Sends what is sendable now; resolves with how many calls are still queued. */
   const flush = (): Promise<number> => {
@@ -85,10 +122,12 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     if (running) return (again = 1), running;
     return (running = (async () => {
       try {
-        do {
-          again = 0;
-          await pass();
-        } while (again);
+        await exclusive(async () => {
+          do {
+            again = 0;
+            await pass();
+          } while (again);
+        });
       } catch (e) {
         warn('delivery failed: ' + e);
         schedule(6e4);
@@ -102,7 +141,11 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     _flush: flush,
     /** A second from the first unsent call; a pending retry is not brought forward. */
     _soon: () => timer || schedule(DELAY),
-    /** The page is being hidden or left: send with keepalive; what is not acknowledged stays queued. */
+    /**
+     * The page is being hidden or left: this page's own unsent calls go now, with keepalive and
+     * without waiting for the lock (a closing page may not live to get it); what is not
+     * acknowledged stays queued, for the lock holder or the next page view.
+     */
     _hidden: () => pass(true).catch(() => {}),
   };
 }

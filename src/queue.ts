@@ -28,7 +28,9 @@ export function createQueue(store: Store, written: () => void) {
   const items = new Map<string, Item>();
   /** Calls built but not yet known to be in IndexedDB. */
   const unsaved = new Map<string, Item>();
-  const rescueKey = UNSAVED + randomId();
+  // This page's id: the random part names its rescue and ends its keys (the time part would not tell tabs apart).
+  const page = randomId().slice(0, 10);
+  const rescueKey = UNSAVED + page;
   let rescued = 0;
   let pending: [Meta, Build][] = [];
   let seq = 0;
@@ -40,27 +42,37 @@ export function createQueue(store: Store, written: () => void) {
       if (rescued) rescue();
     });
 
-  // What earlier pages left comes first, from IndexedDB and from hidden pages' rescues; writes
-  // (and so the flushes they start) wait for it.
-  const loaded = store._all().then((list) => {
-    list.forEach(([k, v]) => items.set(k, v));
-    let keys: string[] = [];
-    try {
-      keys = Object.keys(localStorage).filter((k) => k.startsWith(UNSAVED));
-    } catch {}
-    for (const k of keys) {
-      (load<Entry[]>(k) || []).forEach(([key, item]) => items.set(key, item) && unsaved.set(key, item));
-      save(k, undefined);
-    }
-    if (unsaved.size) {
-      rescued = 1;
-      rescue();
-      persist([...unsaved]);
-    }
-  });
+  /**
+   * Makes the memory copy IndexedDB's, which every tab of the origin shares (what another tab
+   * delivered is gone, what it added is there), plus the calls not known to be in IndexedDB, plus
+   * what hidden pages rescued to localStorage, which are written to IndexedDB now.
+   */
+  const sync = () =>
+    store._all().then((list) => {
+      if (list) {
+        items.clear();
+        list.forEach(([k, v]) => items.set(k, v));
+        unsaved.forEach((v, k) => items.set(k, v));
+      }
+      let keys: string[] = [];
+      try {
+        keys = Object.keys(localStorage).filter((k) => k.startsWith(UNSAVED) && k != rescueKey);
+      } catch {}
+      for (const k of keys) {
+        (load<Entry[]>(k) || []).forEach(([key, item]) => items.set(key, item) && unsaved.set(key, item));
+        save(k, undefined);
+      }
+      if (keys[0] && unsaved.size) {
+        rescued = 1;
+        rescue();
+        persist([...unsaved]);
+      }
+    });
+  // What earlier pages left comes first; writes (and so the flushes they start) wait for it.
+  const loaded = sync();
 
   /** Keys sort in call order (milliseconds, then a counter), and end with this page's id so tabs never collide. */
-  const key = () => Date.now().toString(36) + (seq++).toString(36).padStart(6, '0') + rescueKey.slice(-8);
+  const key = () => Date.now().toString(36) + (seq++).toString(36).padStart(6, '0') + page;
 
   /**
    * Builds and stores what was added since the last write, then makes it sendable; a call that
@@ -109,6 +121,9 @@ export function createQueue(store: Store, written: () => void) {
     },
     _writeNow: () => write(1),
     _loaded: loaded,
+    _sync: sync,
+    /** Whether this page made the call. */
+    _own: (k: string) => k.endsWith(page),
     _entries(): Entry[] {
       return [...items].sort((a, b) => (a[0] < b[0] ? -1 : 1));
     },

@@ -8,7 +8,8 @@ export const DB_NAME = 'klite-v1';
 export interface Store {
   /** Resolves true once written, false when IndexedDB failed. */
   _put(entries: Entry[]): Promise<boolean>;
-  _all(): Promise<Entry[]>;
+  /** Everything stored, or undefined when IndexedDB failed. */
+  _all(): Promise<Entry[] | undefined>;
   _del(keys: string[]): Promise<boolean>;
 }
 
@@ -39,7 +40,7 @@ export function openStore(): Store {
     _all: () => {
       let keys: IDBRequest, values: IDBRequest;
       return run('readonly', (s) => ((keys = s.getAllKeys()), (values = s.getAll()))).then((ok) =>
-        ok ? keys.result.map((k: string, i: number) => [k, JSON.parse(values.result[i])]) : [],
+        ok ? keys.result.map((k: string, i: number) => [k, JSON.parse(values.result[i])]) : undefined,
       );
     },
     _del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k))),

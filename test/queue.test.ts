@@ -106,3 +106,23 @@ describe('claiming anonymous calls', () => {
     expect(next._entries().find(([, i]) => i.m == 'stored')![1].p).toEqual({ email: 'third@example.com' });
   });
 });
+
+describe('sync across tabs', () => {
+  it("makes the memory copy IndexedDB's: what another tab delivered leaves, what it added arrives", async () => {
+    const a = createQueue(openStore(), () => {});
+    const b = createQueue(openStore(), () => {});
+    await Promise.all([a._loaded, b._loaded]);
+    const base = a._entries().length;
+    a._add({ k: 'e', c: 'c', s: 1 }, () => item('from-a'));
+    await tick();
+    await b._sync();
+    const fromA = b._entries().filter(([, i]) => i.m == 'from-a');
+    expect(fromA).toHaveLength(1);
+    expect(a._own(fromA[0][0])).toBe(true);
+    expect(b._own(fromA[0][0])).toBe(false);
+    await a._del([fromA[0][0]]);
+    await b._sync();
+    expect(b._entries().filter(([, i]) => i.m == 'from-a')).toHaveLength(0);
+    expect(b._entries().length).toBe(base);
+  });
+});

@@ -124,6 +124,6 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}): void
 
   const start = safe(page);
   onRoute(start);
-  // Off the caller's stack (init(), or klite's own start), and once the document is parsed.
-  document.readyState == 'loading' ? addEventListener('DOMContentLoaded', start) : setTimeout(start);
+  // Called on klite's own start-up task (see api.ts); the first look waits for the parsed document.
+  document.readyState == 'loading' ? addEventListener('DOMContentLoaded', start) : start();
 }
