@@ -83,7 +83,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     const now = Date.now();
     const { _groups, _expired } = plan(queue._entries().filter(([k]) => !inflight.has(k) && (!keepalive || queue._own(k))), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined);
     if (_expired[0]) {
-      warn('anonymous calls expired (14 days).');
+      warn('undelivered calls dropped: anonymous after 14 days, others after 30.');
       queue._del(_expired.map((e) => e[0]));
     }
     if (navigator.onLine === false || !_groups[0]) return;

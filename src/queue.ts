@@ -13,6 +13,11 @@ type Build = () => Pick<Item, 'a' | 'm' | 'x'>;
 const UNSAVED = 'klite:unsaved:';
 /** Calls built per task. */
 export const SLICE = 200;
+/**
+ * At most this many calls are kept per origin. Past it the oldest events are dropped, with a
+ * warning; profile updates (identify) are never dropped to make room for events.
+ */
+export const MAX_ITEMS = 1e4;
 
 /**
  * The write-ahead queue. Calls arrive as a meta and a function that builds the rest, so the
@@ -24,7 +29,7 @@ export const SLICE = 200;
  * the page is hidden, the calls not known to be in IndexedDB are also copied, synchronously, to
  * localStorage, and the next page view takes them back.
  */
-export function createQueue(store: Store, written: () => void) {
+export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) {
   const items = new Map<string, Item>();
   /** Calls built but not yet known to be in IndexedDB. */
   const unsaved = new Map<string, Item>();
@@ -100,10 +105,16 @@ export function createQueue(store: Store, written: () => void) {
     const put = persist(list);
     if (!hidden) await put;
     list.forEach(([k, v]) => items.set(k, v));
+    const over = items.size - max;
+    if (over > 0) {
+      const oldest = queue._entries().filter(([, i]) => i.k == 'e').slice(0, over);
+      warn('queue full (' + max + ' calls): oldest events dropped.');
+      queue._del(oldest.map(([k]) => k));
+    }
     written();
   };
 
-  return {
+  const queue = {
     /** Queues a call: `meta` says who and when, `build` makes its attributes on the next task. */
     _add(meta: Meta, build: Build): void {
       if (pending.push([meta, build]) == 1) setTimeout(write);
@@ -135,6 +146,7 @@ export function createQueue(store: Store, written: () => void) {
     },
     _size: () => items.size + pending.length,
   };
+  return queue;
 }
 
 export type Queue = ReturnType<typeof createQueue>;

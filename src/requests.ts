@@ -22,6 +22,8 @@ export const MAX_EVENTS = 1000;
 export const MAX_BYTES = 1e6;
 /** An anonymous visitor's calls wait this long for an identity, as klaviyo.js holds them. */
 export const ANONYMOUS_TTL = 14 * 864e5;
+/** Any call still undelivered after this long (Klaviyo unreachable for a month) is dropped. */
+export const TTL = 30 * 864e5;
 
 /**
  * UTF-8 length without allocating (a Blob per event cost 300 ms per 1,000 events in Chromium):
@@ -51,8 +53,8 @@ export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes =
   for (const entry of entries) {
     const { p, c, s } = entry[1];
     const ids = p || (c == visitor._cid && isIdentified(visitor._ids) && visitor._ids);
-    if (ids) (groups[JSON.stringify(ids)] ||= []).push(entry);
-    else if (now - s > ANONYMOUS_TTL) expired.push(entry);
+    if (now - s > (ids ? TTL : ANONYMOUS_TTL)) expired.push(entry);
+    else if (ids) (groups[JSON.stringify(ids)] ||= []).push(entry);
   }
   const out: Group[] = [];
   for (const id in groups) {

@@ -126,3 +126,23 @@ describe('sync across tabs', () => {
     expect(b._entries().length).toBe(base);
   });
 });
+
+describe('bounded queue', () => {
+  it('drops the oldest events past the cap, never a profile update, with one warning', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const store = openStore();
+    const queue = createQueue(store, () => {}, 5);
+    await queue._loaded;
+    await queue._del(queue._entries().map(([k]) => k));
+    queue._add({ k: 'p', c: 'c', s: 1 }, () => ({ k: 'p', a: { email: 'a@b.co' }, c: 'c', s: 1 }));
+    for (let i = 0; i < 7; i++) queue._add({ k: 'e', c: 'c', s: 1 }, () => item('e' + i));
+    await tick();
+    expect(queue._entries().map(([, i]) => i.m ?? i.k)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']);
+    await tick();
+    const next = createQueue(openStore(), () => {});
+    await next._loaded;
+    expect(next._entries().map(([, i]) => i.m ?? i.k)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']);
+    expect(warn.mock.calls.filter((c) => String(c[0]).includes('queue full'))).toHaveLength(1);
+    warn.mockRestore();
+  });
+});

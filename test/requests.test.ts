@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Visitor } from '../src/identity';
-import { ANONYMOUS_TTL, MAX_EVENTS, plan, type Entry } from '../src/requests';
+import { ANONYMOUS_TTL, MAX_EVENTS, TTL, plan, type Entry } from '../src/requests';
 import type { Item } from '../src/types';
 import { conformance } from './openapi.mjs';
 
@@ -50,6 +50,14 @@ describe('plan', () => {
     expect(plan([event('Other', undefined, { c: 'cid2' })], known, now)._groups).toEqual([]);
     const old = event('Old', undefined, { s: now - ANONYMOUS_TTL - 1 });
     expect(plan([old], anonymous, now)._expired).toEqual([old]);
+  });
+
+  it("drops an identified visitor's call only after the TTL (a month of failed delivery)", () => {
+    const recent = event('Recent', sarah, { s: now - ANONYMOUS_TTL - 1 });
+    const stale = event('Stale', sarah, { s: now - TTL - 1 });
+    const { _groups, _expired } = plan([recent, stale], anonymous, now);
+    expect(_expired).toEqual([stale]);
+    expect(_groups[0]._requests[0]._entries).toEqual([recent]);
   });
 
   it(`cuts bulk requests at ${MAX_EVENTS} events and at the byte limit`, () => {
