@@ -52,27 +52,29 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
    * delivered is gone, what it added is there), plus the calls not known to be in IndexedDB, plus
    * what hidden pages rescued to localStorage, which are written to IndexedDB now.
    */
-  const sync = () =>
-    store._all().then((list) => {
-      if (list) {
-        items.clear();
-        list.forEach(([k, v]) => items.set(k, v));
-        unsaved.forEach((v, k) => items.set(k, v));
-      }
-      let keys: string[] = [];
-      try {
-        keys = Object.keys(localStorage).filter((k) => k.startsWith(UNSAVED) && k != rescueKey);
-      } catch {}
-      for (const k of keys) {
-        (load<Entry[]>(k) || []).forEach(([key, item]) => items.set(key, item) && unsaved.set(key, item));
-        save(k, undefined);
-      }
-      if (keys[0] && unsaved.size) {
-        rescued = 1;
-        rescue();
-        persist([...unsaved]);
-      }
-    });
+  const sync = async () => {
+    const stored = await store._keys();
+    if (stored) {
+      // Only keys are read: a pass in a single tab reads no values at all.
+      const there = new Set(stored);
+      items.forEach((_, k) => there.has(k) || unsaved.has(k) || items.delete(k));
+      const missing = stored.filter((k) => !items.has(k));
+      if (missing[0]) (await store._get(missing)).forEach(([k, v]) => items.set(k, v));
+    }
+    let keys: string[] = [];
+    try {
+      keys = Object.keys(localStorage).filter((k) => k.startsWith(UNSAVED) && k != rescueKey);
+    } catch {}
+    for (const k of keys) {
+      (load<Entry[]>(k) || []).forEach(([key, item]) => items.set(key, item) && unsaved.set(key, item));
+      save(k, undefined);
+    }
+    if (keys[0] && unsaved.size) {
+      rescued = 1;
+      rescue();
+      persist([...unsaved]);
+    }
+  };
   // What earlier pages left comes first; writes (and so the flushes they start) wait for it.
   const loaded = sync();
 

@@ -8,15 +8,17 @@ export const DB_NAME = 'klite-v1';
 export interface Store {
   /** Resolves true once written, false when IndexedDB failed. */
   _put(entries: Entry[]): Promise<boolean>;
-  /** Everything stored, or undefined when IndexedDB failed. */
-  _all(): Promise<Entry[] | undefined>;
+  /** Every stored key, or undefined when IndexedDB failed. */
+  _keys(): Promise<string[] | undefined>;
+  /** The calls stored under these keys (those still there). */
+  _get(keys: string[]): Promise<Entry[]>;
   _del(keys: string[]): Promise<boolean>;
 }
 
 /**
  * The durable half of the queue: one IndexedDB transaction per call, through idb-keyval's
  * store (its `entries()` carries a cursor fallback no evergreen browser needs, so reads use
- * getAll). When IndexedDB is missing or fails (private modes, blocked, quota, site data
+ * getAllKeys, and values are read only for keys a tab does not hold yet). When IndexedDB is missing or fails (private modes, blocked, quota, site data
  * cleared), it says so once and stops; the queue keeps what it has in memory. Never rejects.
  */
 export function openStore(): Store {
@@ -37,10 +39,14 @@ export function openStore(): Store {
     // Items are stored as JSON text: IndexedDB clones a string far faster than an object graph
     // (1,000 events: about 40 ms as objects, a long task with the building around it).
     _put: (list) => run('readwrite', (s) => list.forEach(([k, v]) => s.put(JSON.stringify(v), k))),
-    _all: () => {
-      let keys: IDBRequest, values: IDBRequest;
-      return run('readonly', (s) => ((keys = s.getAllKeys()), (values = s.getAll()))).then((ok) =>
-        ok ? keys.result.map((k: string, i: number) => [k, JSON.parse(values.result[i])]) : undefined,
+    _keys: () => {
+      let keys: IDBRequest;
+      return run('readonly', (s) => (keys = s.getAllKeys())).then((ok) => (ok ? keys.result : undefined));
+    },
+    _get: (keys) => {
+      const got: IDBRequest[] = [];
+      return run('readonly', (s) => keys.forEach((k) => got.push(s.get(k)))).then((ok) =>
+        ok ? keys.flatMap((k, i): Entry[] => (got[i].result ? [[k, JSON.parse(got[i].result)]] : [])) : [],
       );
     },
     _del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k))),

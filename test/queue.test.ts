@@ -15,7 +15,7 @@ describe('queue and store', () => {
     const queue = createQueue(store, written);
     for (const m of ['a', 'b', 'c']) queue._add({ k: 'e', c: 'c', s: 1 }, () => item(m));
     expect(put).not.toHaveBeenCalled(); // nothing on the caller's stack
-    await tick();
+    await vi.waitFor(() => expect(written).toHaveBeenCalled());
     expect(put).toHaveBeenCalledTimes(1);
     expect(written).toHaveBeenCalledTimes(1);
     expect(queue._entries().map(([, i]) => i.m)).toEqual(['a', 'b', 'c']);
