@@ -98,18 +98,26 @@ export const test = base.extend({
     expect(problems, 'requests conform to the OpenAPI documents').toEqual([]);
   },
 
-  /** Console lines and page errors; a test fails on any uncaught error in the page. */
-  logs: async ({ page }, use) => {
-    const logs = { console: [], errors: [] };
-    page.on('console', (m) => logs.console.push(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => logs.errors.push(String(e)));
-    await page.addInitScript(() => {
-      addEventListener('unhandledrejection', (e) => console.error('unhandledrejection: ' + (e.reason && e.reason.stack || e.reason)));
-    });
-    await use(logs);
-    expect(logs.errors, 'no uncaught errors in the page').toEqual([]);
-    expect(logs.console.filter((l) => l.includes('unhandledrejection')), 'no unhandled rejections').toEqual([]);
-  },
+  /** Console lines and page errors; every test fails on any uncaught error in any of its pages. */
+  logs: [
+    async ({ context, page }, use) => {
+      const logs = { console: [], errors: [] };
+      // Every page of the test, tabs opened later included.
+      const watch = (p) => {
+        p.on('console', (m) => logs.console.push(`${m.type()}: ${m.text()}`));
+        p.on('pageerror', (e) => logs.errors.push(String(e)));
+      };
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      await context.addInitScript(() => {
+        addEventListener('unhandledrejection', (e) => console.error('unhandledrejection: ' + (e.reason && e.reason.stack || e.reason)));
+      });
+      await use(logs);
+      expect(logs.errors, 'no uncaught errors in the page').toEqual([]);
+      expect(logs.console.filter((l) => l.includes('unhandledrejection')), 'no unhandled rejections').toEqual([]);
+    },
+    { auto: true },
+  ],
 
   /** Serves `html` at `path` on the endpoint's origin (so IndexedDB and cookies are that origin's) and opens it. */
   open: async ({ page, api, logs }, use) => {
