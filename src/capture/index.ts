@@ -68,9 +68,11 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}): void
     viewed = '';
     if (o.activity !== false) api.track('__activity__', activityProperties(new URL(location.href), initialPath, document.referrer, navigator.userAgent));
     const now = route;
-    if (o.product !== false) for (const s of LOOKS) setTimeout(safe(() => now == route && view()), s * 1e3);
-    const c = cart();
-    if (o.checkout !== false && c.items[0] && checkoutPath.test(location.pathname)) {
+    // Looks stop once this route's product was seen: a product page reads its markup once.
+    if (o.product !== false) for (const s of LOOKS) setTimeout(safe(() => now == route && !viewed && view()), s * 1e3);
+    // The stored cart is read only on a checkout page, not on every page view.
+    const c = o.checkout !== false && checkoutPath.test(location.pathname) && cart();
+    if (c && c.items[0]) {
       api.track('Started Checkout', { $event_id: c.id, ...cartProperties(c, location.href) });
       save(CART_KEY, undefined);
     }
