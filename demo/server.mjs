@@ -1,5 +1,6 @@
 // The local Klaviyo-compatible endpoint and the static files of the demo and the e2e fixtures.
 // `node demo/server.mjs [port]` (default 8787) or `startServer({ port: 0 })` from the tests.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -44,6 +45,14 @@ const json = (res, status, body, headers = {}) => {
 };
 
 /** The built stub, as merchants paste it, loading klite.js from this server for the demo account. */
+/**
+ * A strict Content-Security-Policy for a shop using klite: scripts from the shop's origin (where
+ * klite.js is served here; a CDN URL otherwise) and inline ones only with the nonce, never
+ * eval; fetch/XHR/beacons only to the shop and the Klaviyo endpoint (the same origin here).
+ */
+export const strictPolicy = (nonce, endpoint = "'self'") =>
+  `default-src 'self'; script-src 'self' 'nonce-${nonce}'; connect-src 'self' ${endpoint}; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+
 async function stubTag() {
   const stub = await readFile(join(ROOT, 'dist/stub.min.js'), 'utf8');
   const src = "'/dist/klite.js?company_id=" + DEMO_KEY + "&endpoint='+encodeURIComponent(location.origin)";
@@ -107,8 +116,15 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
   async function serveFile(res, rel) {
     try {
       let body = await readFile(join(ROOT, rel));
-      if (rel.startsWith('demo/public/') && rel.endsWith('.html')) body = String(body).replace('<!-- klite:stub -->', await stubTag());
-      res.writeHead(200, { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      const headers = { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', 'cache-control': 'no-store' };
+      if (rel.startsWith('demo/public/') && rel.endsWith('.html')) {
+        // The shop runs under the strict policy README "Privacy & consent" documents: inline
+        // scripts only with this response's nonce, no eval, requests only to the endpoint.
+        const nonce = randomBytes(16).toString('base64');
+        body = String(body).replace('<!-- klite:stub -->', await stubTag()).replace(/<script(?=[\s>])/g, `<script nonce="${nonce}"`);
+        headers['content-security-policy'] = strictPolicy(nonce);
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' });

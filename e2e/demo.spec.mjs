@@ -52,6 +52,31 @@ test('every storefront page serves, with klite installed through the stub', asyn
   await expect(page.locator('#view')).toHaveText('Notes from the ridge.');
 });
 
+test('the shop runs under a strict Content-Security-Policy: klite works and causes no violation', async ({ page, api, logs }) => {
+  const res = await page.goto(api.url + '/products/trail-boot');
+  const policy = res.headers()['content-security-policy'];
+  expect(policy).toMatch(/script-src 'self' 'nonce-[^']+';/);
+  expect(policy).toMatch(/connect-src 'self'/);
+  expect(policy).not.toMatch(/unsafe-(inline|eval)/);
+  await page.fill('input[name=quantity]', '3');
+  await page.click('text=Add to cart');
+  await expect(page).toHaveURL(/\/cart$/);
+  await page.waitForFunction(() => !!window.__klite);
+  await page.evaluate(() => klaviyo.identify({ email: 'csp@example.com' }));
+  const events = await api.eventCount(4);
+  expect(metrics(events)).toEqual(['Added to Cart', 'Viewed Product', '__activity__', '__activity__']);
+  // The policy is enforced and violations are seen (the fixture fails a test on any other one):
+  // an inline script without the nonce is blocked and reported.
+  logs.expectedViolations = ['script-src-elem blocked inline'];
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.injected = 1';
+    document.head.appendChild(s);
+  });
+  await expect.poll(() => logs.console.filter((l) => l.includes('csp violation: script-src-elem blocked inline')).length).toBe(1);
+  expect(await page.evaluate(() => window.injected)).toBeUndefined();
+});
+
 test('checkout (auto-captured): Started Checkout with the cart, identified from the email field', async ({ page, api }) => {
   await page.goto(api.url + '/products/camp-mug');
   await page.click('text=Add to cart');

@@ -111,10 +111,13 @@ export const test = base.extend({
       context.on('page', watch);
       await context.addInitScript(() => {
         addEventListener('unhandledrejection', (e) => console.error('unhandledrejection: ' + (e.reason && e.reason.stack || e.reason)));
+        // Pages served with a Content-Security-Policy (the demo shop's is strict): any violation.
+        addEventListener('securitypolicyviolation', (e) => console.error(`csp violation: ${e.effectiveDirective} blocked ${e.blockedURI} from ${e.sourceFile}:${e.lineNumber}`));
       });
       await use(logs);
       expect(logs.errors, 'no uncaught errors in the page').toEqual([]);
       expect(logs.console.filter((l) => l.includes('unhandledrejection')), 'no unhandled rejections').toEqual([]);
+      expect(logs.console.filter((l) => l.includes('csp violation') && !logs.expectedViolations?.some((v) => l.includes(v))), 'no Content-Security-Policy violations').toEqual([]);
     },
     { auto: true },
   ],

@@ -39,8 +39,13 @@ export function createApi(opts: Options) {
       // The visitor and the queue start on a task of their own (first storage and cookie reads
       // cost the browser several ms each); calls made until then wait and settle then.
       setTimeout(() => {
-        tracker = createTracker(key!, endpointOf(opts.endpoint));
-        tracker.cookieDomain(domain);
+        try {
+          tracker = createTracker(key!, endpointOf(opts.endpoint));
+          tracker.cookieDomain(domain);
+        } catch (e) {
+          // Calls keep waiting in memory: nothing is lost by this page, nothing thrown into it.
+          return warn('could not start: ' + e, true);
+        }
         held.splice(0).forEach(([name, args, settle]) => {
           let value: unknown;
           try {
@@ -96,9 +101,10 @@ export function createApi(opts: Options) {
   api.push = (...entries: unknown[]) => {
     for (const entry of entries) {
       try {
+        const name = Array.isArray(entry) && entry[0];
         if (typeof entry == 'function') entry(api);
-        else if (METHODS.includes((entry as Method[])[0])) (api as any)[(entry as Method[])[0]](...(entry as unknown[]).slice(1));
-        else warn('push() ignored ' + entry);
+        else if (METHODS.includes(name)) (api as any)[name](...(entry as unknown[]).slice(1));
+        else warn('push() ignored what is neither [method, ...arguments] nor a function.');
       } catch (e) {
         warn('function failed: ' + e);
       }

@@ -1,30 +1,68 @@
 import type { Properties } from './types';
 import { warn } from './warn';
 
+/** Klaviyo's limits: 100 KB a string, 4,000 array items, 10 levels; 300 event properties, of which klite adds two. */
+const STRING_BYTES = 102400;
+const ITEMS = 4000;
+const DEPTH = 10;
+const KEYS = 298;
+/** What one call may carry in all (characters), far below the 5 MB a request may. */
+const ROOM = 1e6;
+
+let encoder: TextEncoder;
+
 /**
- * A JSON-safe copy of what a merchant passed, made off the caller's stack. JSON's own rules
- * apply (toJSON, so Dates become ISO strings; functions, symbols and undefined dropped;
- * NaN/Infinity → null); BigInt becomes a string; a circular reference or a level past the 10
- * Klaviyo accepts is dropped with a warning instead of failing the call. Something that cannot be
- * read at all (a throwing getter, a revoked Proxy) gives `{}` and a warning.
+ * A JSON-safe copy of what a merchant passed, cut to what Klaviyo accepts. JSON's own rules apply
+ * (toJSON, so Dates become ISO strings; functions, symbols and undefined dropped; NaN/Infinity →
+ * null); BigInt becomes a string. Each value is copied on its own, so one that cannot be read (a
+ * throwing getter, a revoked Proxy), a circular reference or a level past the tenth drops only
+ * itself. Strings past 100 KB, arrays past 4,000 items, objects past 298 keys and whatever takes
+ * the call past 1 MB are cut. Each kind of cut is warned about once. Not an object → `{}`.
  */
 export function clean(value: unknown): Properties {
   const parents: unknown[] = [];
-  try {
-    return JSON.parse(
-      JSON.stringify(value, function (this: unknown, _key, v) {
-        // `this` is the object holding v: unwind the parents to it, so they are v's ancestors.
-        while (parents.length && parents[parents.length - 1] !== this) parents.pop();
-        if (typeof v == 'bigint') return '' + v;
-        if (v && typeof v == 'object') {
-          if (parents.includes(v) || parents.length > 10) return warn('circular or deep value dropped.');
-          parents.push(v);
+  let room = ROOM;
+  const copy = (holder: any, key: string | number): unknown => {
+    const depth = parents.length;
+    try {
+      let v = holder[key];
+      if (v && typeof v.toJSON == 'function') v = v.toJSON();
+      if (typeof v == 'bigint') v = '' + v;
+      if (typeof v == 'number') return isFinite(v) ? v : null;
+      if (typeof v == 'string') {
+        // Only a long string can be over 100 KB (at most 3 bytes a UTF-16 unit); cut at a character boundary.
+        if (v.length > STRING_BYTES / 3) {
+          const read = (encoder ||= new TextEncoder()).encodeInto(v, new Uint8Array(STRING_BYTES)).read!;
+          if (read < v.length) v = (warn('string over 100 KB truncated.'), v.slice(0, read));
         }
-        return v;
-      }) || '{}',
-    );
-  } catch (e) {
-    warn('unreadable properties: ' + e);
-    return {};
-  }
+        return (room -= v.length) < 0 ? warn('properties over 1 MB truncated.') : v;
+      }
+      if (typeof v == 'boolean' || v === null) return v;
+      if (typeof v != 'object') return;
+      if (parents.includes(v) || parents.length == DEPTH) return warn('circular or deep value dropped.');
+      if (--room < 0) return;
+      parents.push(v);
+      let out: any;
+      if (Array.isArray(v)) {
+        if (v.length > ITEMS) warn('array over 4000 items truncated.');
+        out = v.slice(0, ITEMS).map((_: unknown, i: number, a: unknown[]) => copy(a, i) ?? null);
+      } else {
+        out = {};
+        const keys = Object.keys(v);
+        if (keys.length > KEYS) warn('more than 298 properties: the rest dropped.');
+        for (const k of keys.slice(0, KEYS)) {
+          const c = copy(v, k);
+          if (c !== undefined) out[k] = c;
+          room -= k.length;
+        }
+      }
+      parents.pop();
+      return out;
+    } catch (e) {
+      parents.length = depth;
+      warn('unreadable value dropped: ' + e);
+    }
+  };
+  const out = copy([value], 0);
+  return out && typeof out == 'object' && !Array.isArray(out) ? (out as Properties) : {};
 }

@@ -129,8 +129,9 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
           } while (again);
         });
       } catch (e) {
+        // E.g. a page that broke a built-in for a while: tried again like a failed request.
         warn('delivery failed: ' + e);
-        schedule(6e4);
+        schedule(backoff(failures++));
       }
       running = 0;
       return queue._size();

@@ -37,7 +37,7 @@ export function createIdentity(companyId: string, url: URL) {
   if (kx && kx.endsWith('.' + companyId)) save(KX_KEY, kx, true);
   visitor._ids._kx = load(KX_KEY, true);
 
-  const writeId = () => writeCookie('__kla_id', btoa(JSON.stringify({ cid: visitor._cid })), domain);
+  const writeId = () => writeCookie('__kla_id', btoa('{"cid":"' + visitor._cid + '"}'), domain);
   writeId();
 
   return {

@@ -119,7 +119,9 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
   const queue = {
     /** Queues a call: `meta` says who and when, `build` makes its attributes on the next task. */
     _add(meta: Meta, build: Build): void {
-      if (pending.push([meta, build]) == 1) setTimeout(write);
+      // Not push()'s result: a page may have replaced Array.prototype.push with one that returns nothing.
+      pending.push([meta, build]);
+      if (!pending[1]) setTimeout(write);
     },
     /**
      * The visitor `cid` was identified as `ids`: their anonymous calls are theirs, bound now so a

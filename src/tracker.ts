@@ -6,14 +6,12 @@ import { createIdentity, isIdentified, publicIdentity } from './identity';
 import { toEvent, toProfile } from './payload';
 import { createQueue } from './queue';
 import { openStore } from './store';
-import type { Identity, Item, Properties } from './types';
+import type { Identity, Item } from './types';
 import { addViewed, type Viewed } from './viewed';
 import { warn } from './warn';
 import { load, save } from './webstore';
 
 const VIEWED_KEY = 'klite:viewed';
-
-const object = (v: unknown) => (v && typeof v == 'object' ? v : {}) as Properties;
 
 /**
  * A tracker for one account: the visitor, the write-ahead queue and its delivery, and the page
@@ -34,10 +32,11 @@ export function createTracker(companyId: string, endpoint: string) {
     queue._add({ k, p: isIdentified(visitor._ids) ? { ...visitor._ids } : undefined, c: visitor._cid, s: Date.now() }, build);
 
   const identify = (props: unknown): Identity => {
-    const { a, x, ids } = toProfile(object(props));
+    // Copied now, not on the next task: the identifiers take effect at once.
+    const { a, x, ids } = toProfile(clean(props));
     identity._merge(ids);
     if (isIdentified(visitor._ids)) queue._claim({ ...visitor._ids }, visitor._cid);
-    enqueue('p', () => clean({ a, x }) as Pick<Item, 'a' | 'x'>);
+    enqueue('p', () => (x ? { a, x } : { a }));
     return publicIdentity(visitor._ids);
   };
 
@@ -59,7 +58,7 @@ export function createTracker(companyId: string, endpoint: string) {
       const uid = pageId + (n++).toString(36);
       const at = Date.now();
       // Klaviyo takes names under 128 characters.
-      enqueue('e', () => ({ m: metric.slice(0, 127), a: toEvent(clean(object(props)), uid, at) }));
+      enqueue('e', () => ({ m: metric.slice(0, 127), a: toEvent(clean(props), uid, at) }));
       return true;
     },
     trackViewedItem(item: unknown): void {
