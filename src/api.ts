@@ -1,5 +1,6 @@
 import { startCapture } from './capture';
 import { checkKey, endpointOf } from './config';
+import { eraseStorage, STATES, watchConsent, type Consent } from './consent';
 import { readCookie } from './cookie';
 import { createTracker, type Tracker } from './tracker';
 import type { Klaviyo, Options } from './types';
@@ -7,67 +8,105 @@ import { warn } from './warn';
 
 type Method = Exclude<keyof Klaviyo, 'push'>;
 
-const METHODS = 'identify track trackViewedItem reset account cookieDomain isIdentified flush'.split(' ') as Method[];
-/** The calls that need an account: before one is known they wait in memory (not stored, not sent). */
+const METHODS = 'identify track trackViewedItem reset account cookieDomain isIdentified flush consent'.split(' ') as Method[];
+/** The calls that need an account and consent: until then they wait in memory (not stored, not sent). */
 const HELD = METHODS.slice(0, 4);
 
 /**
- * The public `klaviyo` object. It decides whether calls are tracked at all: a private key or
- * `__kla_off=true` turns klite off (nothing stored, nothing sent); without a key, calls wait for
- * `account(id)`. Every method returns a Promise that settles and calls an optional trailing
- * callback with its value; nothing thrown inside reaches the page.
+ * The public `klaviyo` object. It decides whether calls are tracked at all: a private key turns
+ * klite off (nothing stored, nothing sent); without a key, or while consent is pending, calls wait
+ * in memory; once consent is denied they are dropped and what klite stored is erased. Every method
+ * returns a Promise that settles and calls an optional trailing callback with its value; nothing
+ * thrown inside reaches the page.
  */
 export function createApi(opts: Options) {
   let key: string | undefined;
   let tracker: Tracker | undefined;
   let domain: unknown;
-  let off = readCookie('__kla_off') == 'true';
-  /** Calls waiting for the tracker: with a resolver once the key is known (the tracker comes a task later). */
+  let refused = 0;
+  let starting = 0;
+  let capturing = 0;
+  /** A tracker (so an IndexedDB connection) was opened by this page. */
+  let opened = 0;
+  // Klaviyo's off-switch cookie and Global Privacy Control are refusals only consent() lifts.
+  let sticky = readCookie('__kla_off') == 'true' || (opts.gpc !== false && (navigator as any).globalPrivacyControl === true);
+  let state: Consent = sticky ? 'denied' : STATES.includes(opts.consent!) ? opts.consent! : 'granted';
+  /** Calls waiting for the tracker: with a resolver once it is on its way (it comes a task later). */
   const held: [Method, unknown[], ((value: unknown) => void)?][] = [];
 
-  const account = (id?: unknown): string | undefined => {
-    const check = checkKey(id);
-    if (id === undefined || off) return key;
-    if (key) id != key && warn('account ' + id + ' refused: sending to ' + key);
-    else if (check == 'private') {
-      off = true;
-      held.length = 0;
-      warn('private API key refused: nothing is sent or stored. Rotate it in Klaviyo.', true);
-    } else if (check) warn('"' + id + '" is not a public API key (6 letters or digits).', true);
-    else {
-      key = id as string;
-      // The visitor and the queue start on a task of their own (first storage and cookie reads
-      // cost the browser several ms each); calls made until then wait and settle then.
-      setTimeout(() => {
-        try {
-          tracker = createTracker(key!, endpointOf(opts.endpoint));
-          tracker.cookieDomain(domain);
-        } catch (e) {
-          // Calls keep waiting in memory: nothing is lost by this page, nothing thrown into it.
-          return warn('could not start: ' + e, true);
+  /** Calls are taken into the queue: consent granted, or pending with the merchant's leave to hold them in storage. */
+  const live = () => !refused && (state == 'granted' || (state == 'pending' && opts.hold == 'storage'));
+
+  // The visitor and the queue start on a task of their own (first storage and cookie reads cost
+  // the browser several ms each); calls made until then wait and settle then.
+  const start = () => {
+    if (!key || starting || !live()) return;
+    starting = 1;
+    setTimeout(() => {
+      starting = 0;
+      if (!live()) return;
+      try {
+        if (!tracker) {
+          const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || state != 'granted'));
+          opened = 1;
+          t.cookieDomain(domain);
         }
-        held.splice(0).forEach(([name, args, settle]) => {
-          let value: unknown;
-          try {
-            value = (tracker as any)[name](...args);
-          } catch (e) {
-            warn(name + '() failed: ' + e);
-          }
-          settle?.(value);
-        });
+      } catch (e) {
+        // Calls keep waiting in memory: nothing is lost by this page, nothing thrown into it.
+        return warn('could not start: ' + e, true);
+      }
+      held.splice(0).forEach(([name, args, settle]) => {
+        let value: unknown;
         try {
-          startCapture(api, opts.capture);
+          value = (tracker as any)[name](...args);
+        } catch (e) {
+          warn(name + '() failed: ' + e);
+        }
+        settle?.(value);
+      });
+      if (!capturing++)
+        try {
+          startCapture(api, opts.capture, live);
         } catch (e) {
           warn('auto-capture off: ' + e);
         }
-      });
-    }
+    });
+  };
+
+  const account = (id?: unknown): string | undefined => {
+    const check = checkKey(id);
+    if (id === undefined || refused) return key;
+    if (key) id != key && warn('account ' + id + ' refused: sending to ' + key);
+    else if (check == 'private') {
+      refused = 1;
+      held.length = 0;
+      warn('private API key refused: nothing is sent or stored. Rotate it in Klaviyo.', true);
+    } else if (check) warn('"' + id + '" is not a public API key (6 letters or digits).', true);
+    else (key = id as string), start();
     return key;
   };
 
-  /** What a method answers before there is a tracker: an empty identity, `track` accepted unless off… */
+  /** A new consent state; automatic signals cannot lift a sticky refusal, the merchant's consent() can. */
+  const consent = (next?: unknown, explicit?: 1): Consent => {
+    if (STATES.includes(next as Consent) && (explicit || !sticky)) {
+      if (explicit) sticky = false;
+      state = next as Consent;
+      if (next == 'denied') {
+        held.length = 0;
+        tracker?._erase();
+        tracker = undefined;
+        eraseStorage(domain as string, opened);
+      } else if (live()) {
+        start();
+        if (next == 'granted') tracker?.flush();
+      }
+    }
+    return state;
+  };
+
+  /** What a method answers without a tracker: an empty identity, `track` accepted unless refused… */
   const early = (name: Method, args: unknown[]) =>
-    name == 'identify' ? {} : name == 'track' ? !off : name == 'isIdentified' ? false : name == 'flush' ? held.length :
+    name == 'identify' ? {} : name == 'track' ? !refused && state != 'denied' : name == 'isIdentified' ? false : name == 'flush' ? held.length :
     name == 'cookieDomain' ? (domain = typeof args[0] == 'string' ? args[0] : domain) : undefined;
 
   const api = {} as Klaviyo;
@@ -77,16 +116,18 @@ export function createApi(opts: Options) {
       let result: unknown;
       try {
         if (name == 'account') result = account(args[0]);
-        else if (tracker) result = (tracker as any)[name](...args);
-        else if (key && !off && name != 'cookieDomain') result = new Promise((settle) => held.push([name, args, settle]));
+        else if (name == 'consent') result = consent(args[0], 1);
+        else if (tracker && live()) result = (tracker as any)[name](...args);
+        else if (key && live() && name != 'cookieDomain') result = new Promise((settle) => held.push([name, args, settle]));
         else {
-          if (!off && HELD.includes(name)) held.push([name, args]);
+          if (!refused && state != 'denied' && HELD.includes(name)) held.push([name, args]);
           result = early(name, args);
         }
       } catch (e) {
         warn(name + '() failed: ' + e);
       }
-      return Promise.resolve(result).then((value) => {
+      // An async function's Promise is the browser's own, whatever the page did to window.Promise.
+      return (async () => result)().then((value) => {
         try {
           cb && cb(value);
         } catch (e) {
@@ -112,6 +153,8 @@ export function createApi(opts: Options) {
     return undefined;
   };
 
+  if (state == 'denied') eraseStorage(undefined, 0);
+  watchConsent(consent);
   account(opts.companyId);
   return { _api: api, _identified: () => !!tracker?.isIdentified() };
 }

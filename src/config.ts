@@ -6,7 +6,7 @@ export const DEFAULT_ENDPOINT = 'https://a.klaviyo.com';
  * Options from the script tag that loaded klite, in the forms merchants already paste:
  * `klite.js?company_id=KEY`, `.../KEY/klite.js` (Klaviyo's path form), or `data-company-id`;
  * `?endpoint=` or `data-endpoint`; `?no_capture=` or `data-no-capture`, `?checkout_path=` or
- * `data-checkout-path`.
+ * `data-checkout-path`; `?consent=`, `?gpc=`, `?hold=` or `data-consent`, `data-gpc`, `data-hold`.
  */
 export function scriptOptions(script: HTMLScriptElement | null | undefined, base: string): Options {
   if (!script) return {};
@@ -23,6 +23,9 @@ export function scriptOptions(script: HTMLScriptElement | null | undefined, base
     capture,
     companyId: q.get('company_id') || data.companyId || (/^((?=.*[A-Z0-9])[A-Za-z0-9]{6}|pk_.*)$/.test(seg) ? seg : undefined),
     endpoint: q.get('endpoint') || data.endpoint,
+    consent: (q.get('consent') || data.consent) as Options['consent'],
+    gpc: (q.get('gpc') || data.gpc) != 'ignore',
+    hold: (q.get('hold') || data.hold) as Options['hold'],
   };
 }
 

@@ -26,7 +26,8 @@ export const LOCK = 'klite-send';
  * with its life; its calls are still in IndexedDB for the next pass (and `unique_id` makes a resend
  * harmless). Without Web Locks each tab sends on its own, and `unique_id` still deduplicates.
  */
-export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string, companyId: string) {
+/** `wait()`: true while nothing may leave the browser (consent pending, or this tracker retired). */
+export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string, companyId: string, wait: () => boolean) {
   const inflight = new Set<string>();
   const locks: LockManager | undefined = navigator.locks;
   let channel: BroadcastChannel | undefined;
@@ -78,6 +79,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
 
   /** One pass over the queue. keepalive: the page is being hidden; send all now within the budget. */
   const pass = async (keepalive?: boolean) => {
+    if (wait()) return;
     if (keepalive) queue._writeNow();
     else await queue._sync();
     const now = Date.now();

@@ -142,6 +142,13 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     _entries(): Entry[] {
       return [...items].sort((a, b) => (a[0] < b[0] ? -1 : 1));
     },
+    /** Forgets every call, stored or not yet built (consent refused). */
+    _clear(): void {
+      pending.length = 0;
+      unsaved.clear();
+      queue._del([...items.keys()]);
+      store._clear();
+    },
     /** Removes calls that were delivered or can never be. */
     _del(keys: string[]): Promise<unknown> {
       keys.forEach((k) => items.delete(k) && unsaved.delete(k));

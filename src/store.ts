@@ -13,6 +13,8 @@ export interface Store {
   /** The calls stored under these keys (those still there). */
   _get(keys: string[]): Promise<Entry[]>;
   _del(keys: string[]): Promise<boolean>;
+  /** Removes every call, other tabs' too. */
+  _clear(): Promise<boolean>;
 }
 
 /**
@@ -50,5 +52,6 @@ export function openStore(): Store {
       );
     },
     _del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k))),
+    _clear: () => run('readwrite', (s) => s.clear()),
   };
 }

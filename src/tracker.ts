@@ -18,12 +18,12 @@ const VIEWED_KEY = 'klite:viewed';
  * lifecycle that drives them. Created only once a valid public key is known; its methods are
  * the public ones, with their arguments and results (api.ts adds Promises and callbacks).
  */
-export function createTracker(companyId: string, endpoint: string) {
+export function createTracker(companyId: string, endpoint: string, wait: () => boolean) {
   const page = new URL(location.href);
   const identity = createIdentity(companyId, page);
   const visitor = identity._visitor;
   const queue = createQueue(openStore(), () => delivery._soon());
-  const delivery = createDelivery(queue, visitor, endpoint, companyId);
+  const delivery = createDelivery(queue, visitor, endpoint, companyId, wait);
   const pageId = randomId() + '.';
   let n = 0;
 
@@ -74,6 +74,8 @@ export function createTracker(companyId: string, endpoint: string) {
       // The forgotten visitor's anonymous calls can never be attributed to anyone now.
       queue._del(queue._entries().filter(([, i]) => !i.p && i.c == cid).map(([k]) => k));
     },
+    /** Consent was refused: what is queued goes (this tracker's `wait()` now holds delivery for good). */
+    _erase: queue._clear,
     flush: delivery._flush,
     cookieDomain: identity._domain,
     isIdentified: () => isIdentified(visitor._ids),

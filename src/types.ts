@@ -1,4 +1,7 @@
 import type { Extractor } from './capture/page';
+import type { Consent } from './consent';
+
+export type { Consent };
 
 export type { Extractor };
 export type { Product } from './capture/product';
@@ -34,6 +37,15 @@ export interface Options {
   endpoint?: string;
   /** Auto-capture options, or false to capture nothing automatically. Default: all on. */
   capture?: CaptureOptions | false;
+  /**
+   * The consent state before any signal: 'granted' (default, as klaviyo.js), 'pending' (consent
+   * first: calls wait in memory, nothing is sent or stored) or 'denied'. Script tag: `?consent=` / `data-consent`.
+   */
+  consent?: Consent;
+  /** false: do not treat Global Privacy Control as a refusal. Script tag: `?gpc=ignore` / `data-gpc="ignore"`. */
+  gpc?: boolean;
+  /** 'storage': while consent is pending, keep calls in IndexedDB (up to the TTL) instead of memory only. */
+  hold?: 'memory' | 'storage';
 }
 
 /** The visitor as klite knows them: the identifiers, never internal ids. */
@@ -57,6 +69,11 @@ export interface Klaviyo {
   flush(callback?: Cb<number>): Promise<number>;
   /** Forgets the visitor (logout): identity, cookie, recently viewed items and their anonymous events. */
   reset(callback?: Cb<undefined>): Promise<undefined>;
+  /**
+   * Sets the visitor's consent ('granted' | 'denied' | 'pending') and resolves with the state now
+   * in force; without an argument only reads it. 'denied' erases what klite stored.
+   */
+  consent(state?: Consent, callback?: Cb<Consent>): Promise<Consent>;
   /** `push([method, ...args, callback?])` or `push(fn)`; returns undefined. */
   push(...entries: unknown[]): undefined;
 }

@@ -19,7 +19,7 @@ const CHECKOUT = /\/checkouts?(\/|$)/;
  * Checkout, and identify from submitted email fields. Each can be turned off; nothing here can
  * throw into the page (every hook is guarded and calls the page's own code first).
  */
-export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}): void {
+export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live = () => true): void {
   if (!o || o.all === false) return;
   const w = window as any;
   const initialPath = location.pathname;
@@ -38,9 +38,10 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}): void
     return Array.isArray(c?.items) ? c! : { id: randomId(), items: [] };
   };
   /** Page events run inside the page's own code paths: nothing may throw out of them. */
+  // …and do nothing once consent is withdrawn (not even reading the page or the stored cart).
   const safe = <A extends unknown[]>(f: (...a: A) => unknown) => (...a: A) => {
     try {
-      f(...a);
+      live() && f(...a);
     } catch {}
   };
 

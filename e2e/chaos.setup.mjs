@@ -1,0 +1,7 @@
+import { clear } from './chaos.results.mjs';
+
+export default function setup() {
+  // Workers find the results file through this: they inherit what globalSetup sets.
+  process.env.CHAOS_RUN ||= String(process.pid);
+  clear();
+}

@@ -1,0 +1,6 @@
+import { clear, summary } from './chaos.results.mjs';
+
+export default function teardown() {
+  console.log(summary());
+  clear();
+}
