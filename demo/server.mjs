@@ -64,6 +64,8 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
   let klaviyo = createKlaviyo(options);
   /** Fault rules, first active one applies: { status, count, until, ratio, rnd, latency, drop, retryAfter, match (a string the body must contain) }. */
   let faults = [];
+  /** The test whose prefixed requests are recorded (see /t/<id> below). */
+  let current;
 
   const fault = (raw) => {
     const now = Date.now();
@@ -100,6 +102,7 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
     if (url.pathname === '/__inspect/counters') return json(res, 200, state.counters);
     if (url.pathname === '/__inspector') return serveFile(res, 'demo/inspector.html');
     if (url.pathname === '/__reset' && req.method === 'POST') {
+      current = url.searchParams.get('test') || undefined;
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
       klaviyo = createKlaviyo(options);
       faults = [];
@@ -145,8 +148,13 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://localhost');
+      // Tests run each under its own prefix `/t/<id>/…` (pages, klite.js and endpoint alike), so a
+      // request a closing page of an earlier test sends late is answered but not recorded.
+      const prefixed = url.pathname.match(/^\/t\/([\w-]+)(\/.*)$/);
+      if (prefixed) url.pathname = prefixed[2];
       if (url.pathname.startsWith('/client/')) {
         if (req.method === 'OPTIONS') return json(res, 204);
+        if (prefixed && prefixed[1] !== current) return req.resume(), json(res, 202);
         if (req.method === 'POST') return await client(req, res, url);
         return json(res, 405, { errors: [{ id: 'method', status: 405, code: 'method_not_allowed', title: 'Method not allowed', detail: 'POST only', source: { pointer: '' } }] });
       }

@@ -14,16 +14,20 @@ const fixture = (name) => readFileSync(new URL(`./fixtures/capture/${name}.html`
 /** Serves fixture pages at their storefront paths and answers the platforms' cart endpoints. */
 async function shop(page, api, pages, { query, known = true } = {}) {
   if (known) await page.addInitScript((email) => localStorage.getItem('klite:ids') || localStorage.setItem('klite:ids', JSON.stringify({ email })), EMAIL);
+  // Pages at their storefront paths on the endpoint's origin; klite.js and the endpoint under this test's prefix.
   const origin = new URL(api.url).origin;
-  await page.route((u) => u.origin == origin && !u.pathname.startsWith('/dist/') && !u.pathname.startsWith('/client/'), (route) => {
+  const own = (u) => /^\/t\/[^/]+\/(dist|client)\//.test(u.pathname);
+  await page.route((u) => u.origin == origin && !own(u), (route) => {
     const u = new URL(route.request().url());
     const name = Object.keys(pages).find((p) => (p.endsWith('*') ? u.pathname.startsWith(p.slice(0, -1)) : u.pathname == p));
     if (name) return route.fulfill({ contentType: 'text/html', body: fixture(pages[name]).replace('<!--KLITE-->', tag(api.url, query)) });
     route.fulfill({ contentType: 'application/json', body: '{}' });
   });
-  return (path) => page.goto(api.url + path);
+  return (path) => page.goto(origin + path);
 }
 
+/** Where the storefront pages are: the endpoint's origin, without the test's prefix. */
+const origin = (api) => new URL(api.url).origin;
 const metrics = (events) => events.map((e) => e.metric).sort();
 const one = (events, metric) => events.filter((e) => e.metric == metric);
 
@@ -56,7 +60,7 @@ for (const p of PRODUCTS) {
     await go(p.path);
     let events = await api.eventCount(2);
     expect(metrics(events)).toEqual(['Viewed Product', '__activity__']);
-    const expected = { ...p.viewed, URL: p.viewed.URL.startsWith('/') ? api.url + p.viewed.URL : p.viewed.URL };
+    const expected = { ...p.viewed, URL: p.viewed.URL.startsWith('/') ? origin(api) + p.viewed.URL : p.viewed.URL };
     const { $use_ip, $is_session_activity, ...viewed } = one(events, 'Viewed Product')[0].properties;
     expect(viewed).toEqual(expected);
     await expect.poll(async () => (await api.profiles()).find((x) => x.attributes.email == EMAIL)?.properties.$viewed_items?.[0]).toMatchObject({
@@ -72,7 +76,7 @@ for (const p of PRODUCTS) {
     expect(added[0].value).toBeCloseTo(expected.Price * p.quantity);
     expect(added[0].properties).toMatchObject({
       AddedItemProductName: expected.ProductName, AddedItemProductID: expected.ProductID, AddedItemSKU: expected.SKU, AddedItemPrice: expected.Price,
-      AddedItemQuantity: p.quantity, AddedItemURL: expected.URL, ItemNames: [expected.ProductName], CheckoutURL: api.url + '/checkout',
+      AddedItemQuantity: p.quantity, AddedItemURL: expected.URL, ItemNames: [expected.ProductName], CheckoutURL: origin(api) + '/checkout',
       Items: [{ ProductID: expected.ProductID, SKU: expected.SKU, ProductName: expected.ProductName, Quantity: p.quantity, ItemPrice: expected.Price, RowTotal: expected.Price * p.quantity, ProductURL: expected.URL }],
     });
   });
@@ -90,7 +94,7 @@ for (const [file, path] of [['category-itemlist', '/collections/footwear'], ['ar
     const go = await shop(page, api, { [path]: file });
     await go(path);
     const events = await api.eventCount(1);
-    expect(events[0]).toMatchObject({ metric: '__activity__', properties: { page: api.url + path, initial_page_path: path, browser: 'Chrome', kx_present: false } });
+    expect(events[0]).toMatchObject({ metric: '__activity__', properties: { page: origin(api) + path, initial_page_path: path, browser: 'Chrome', kx_present: false } });
     await page.waitForTimeout(1500);
     await page.evaluate(() => klaviyo.flush());
     expect(metrics(await api.events())).toEqual(['__activity__']);
@@ -113,7 +117,7 @@ test('WooCommerce archive: an AJAX add (XHR to ?wc-ajax=add_to_cart), then the c
   events = await api.eventCount(5);
   const checkout = one(events, 'Started Checkout');
   expect(checkout).toHaveLength(1);
-  expect(checkout[0].properties).toMatchObject({ CheckoutURL: api.url + '/checkout/', Items: [{ ProductID: '312' }, { ProductID: '311' }] });
+  expect(checkout[0].properties).toMatchObject({ CheckoutURL: origin(api) + '/checkout/', Items: [{ ProductID: '312' }, { ProductID: '311' }] });
   // Its $event_id is the cart's own id, not a per-call one (those carry the page id and a dot).
   expect(checkout[0].unique_id).toMatch(/^[0-9a-z]+$/);
 
@@ -133,14 +137,14 @@ for (const navigationApi of [true, false]) {
     // The product's JSON-LD arrives 1.5 s after the route changed.
     let events = await api.eventCount(3);
     const viewed = one(events, 'Viewed Product');
-    expect(viewed[0].properties).toMatchObject({ ProductName: 'Desk Lamp', ProductID: 'lamp-9', SKU: 'LM-DESK', Price: 59, Currency: 'GBP', URL: api.url + '/app/products/lamp' });
+    expect(viewed[0].properties).toMatchObject({ ProductName: 'Desk Lamp', ProductID: 'lamp-9', SKU: 'LM-DESK', Price: 59, Currency: 'GBP', URL: origin(api) + '/app/products/lamp' });
     await page.click('text=About');
     await page.evaluate(() => history.replaceState({}, '', location.href));
     await page.click('text=Reviews');
     await page.goBack();
     await page.goBack();
     events = await api.eventCount(6);
-    const pages = one(events, '__activity__').sort((a, b) => a.time.localeCompare(b.time) || a.received - b.received).map((e) => e.properties.page.replace(api.url, ''));
+    const pages = one(events, '__activity__').sort((a, b) => a.time.localeCompare(b.time) || a.received - b.received).map((e) => e.properties.page.replace(origin(api), ''));
     expect(pages.sort()).toEqual(['/app/', '/app/about', '/app/products/lamp', '/app/products/lamp'].sort());
     expect(one(events, '__activity__').every((e) => e.properties.initial_page_path == '/app/')).toBe(true);
     // Back on the lamp (a new visit of its route), its JSON-LD renders again, late: one more view, then nothing.
@@ -184,10 +188,10 @@ test('each capture can be turned off from the tag, and a merchant extractor read
   await page.addInitScript(() => {
     window.kliteOptions = { capture: { activity: false, extract: (doc) => ({ ProductName: doc.querySelector('h1').textContent, ProductID: doc.body.dataset.pid }) } };
   });
-  await page.route(api.url + '/custom/pdp', (route) => route.fulfill({ contentType: 'text/html', body: `<html><head>${tag(api.url)}</head><body data-pid="c-77"><h1>Custom Thing</h1></body></html>` }));
-  await page.goto(api.url + '/custom/pdp');
+  await page.route(origin(api) + '/custom/pdp', (route) => route.fulfill({ contentType: 'text/html', body: `<html><head>${tag(api.url)}</head><body data-pid="c-77"><h1>Custom Thing</h1></body></html>` }));
+  await page.goto(origin(api) + '/custom/pdp');
   await expect.poll(async () => one(await api.events(), 'Viewed Product').map((e) => e.properties.ProductName)).toEqual(['Trail Boot', 'Custom Thing']);
-  expect(one(await api.events(), 'Viewed Product')[1].properties).toMatchObject({ ProductID: 'c-77', URL: api.url + '/custom/pdp' });
+  expect(one(await api.events(), 'Viewed Product')[1].properties).toMatchObject({ ProductID: 'c-77', URL: origin(api) + '/custom/pdp' });
   expect(one(await api.events(), '__activity__')).toHaveLength(0);
 });
 
@@ -197,14 +201,14 @@ test("a shop's own checkout path (data-checkout-path), and the core-only bundle 
     localStorage.setItem('klite:cart', JSON.stringify({ id: 'cart9', items: [{ ProductID: 'p1', ProductName: 'Kaffee', Quantity: 2, ItemPrice: 9.5, RowTotal: 19 }] }));
   }, EMAIL);
   const page1 = (src) => `<html><head><script async src="${api.url}/dist/${src}" data-company-id="AbC123" data-endpoint="${api.url}" data-checkout-path="^/kasse"></script></head><body></body></html>`;
-  await page.route(api.url + '/kasse/schritt-1', (route) => route.fulfill({ contentType: 'text/html', body: page1('klite.js') }));
-  await page.goto(api.url + '/kasse/schritt-1');
+  await page.route(origin(api) + '/kasse/schritt-1', (route) => route.fulfill({ contentType: 'text/html', body: page1('klite.js') }));
+  await page.goto(origin(api) + '/kasse/schritt-1');
   const events = await api.eventCount(2);
   expect(metrics(events)).toEqual(['Started Checkout', '__activity__']);
-  expect(one(events, 'Started Checkout')[0]).toMatchObject({ value: 19, unique_id: 'cart9', properties: { ItemNames: ['Kaffee'], CheckoutURL: api.url + '/kasse/schritt-1' } });
+  expect(one(events, 'Started Checkout')[0]).toMatchObject({ value: 19, unique_id: 'cart9', properties: { ItemNames: ['Kaffee'], CheckoutURL: origin(api) + '/kasse/schritt-1' } });
 
-  await page.route(api.url + '/core/page', (route) => route.fulfill({ contentType: 'text/html', body: page1('klite.core.js') }));
-  await page.goto(api.url + '/core/page');
+  await page.route(origin(api) + '/core/page', (route) => route.fulfill({ contentType: 'text/html', body: page1('klite.core.js') }));
+  await page.goto(origin(api) + '/core/page');
   await page.waitForFunction(() => !!window.__klite);
   await page.evaluate(() => klaviyo.track('Hand-written'));
   await expect.poll(async () => metrics(await api.events())).toEqual(['Hand-written', 'Started Checkout', '__activity__']);

@@ -16,8 +16,9 @@ const footprint = (p) =>
         const open = indexedDB.open('klite-v1');
         open.onsuccess = () => {
           const db = open.result;
-          const count = db.transaction('queue').objectStore('queue').count();
-          count.onsuccess = () => (db.close(), done(count.result));
+          // Queued calls; klite's '~' mark (the store was not wiped) is not one.
+          const keys = db.transaction('queue').objectStore('queue').getAllKeys();
+          keys.onsuccess = () => (db.close(), done(keys.result.filter((k) => k !== '~').length));
         };
       });
     return { databases, rows, cookies: document.cookie, local: Object.keys(localStorage).filter((k) => k.startsWith('klite:')), session: Object.keys(sessionStorage).filter((k) => k.startsWith('klite:')) };

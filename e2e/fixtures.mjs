@@ -69,11 +69,13 @@ export const test = base.extend({
   ],
 
   /** The endpoint for this test: state reset, helpers to inspect it and to inject faults. */
-  api: async ({ endpoint, request }, use) => {
-    await request.post(endpoint.url + '/__reset');
+  api: async ({ endpoint, request }, use, testInfo) => {
+    // This test's own prefix: what pages of an earlier test send late is not counted here.
+    const id = `${testInfo.workerIndex}-${testInfo.testId}-${testInfo.retry}-${testInfo.repeatEachIndex}`;
+    await request.post(`${endpoint.url}/__reset?test=${id}`);
     const get = async (what) => (await request.get(`${endpoint.url}/__inspect/${what}`)).json();
     const api = {
-      url: endpoint.url,
+      url: `${endpoint.url}/t/${id}`,
       events: () => get('events'),
       profiles: () => get('profiles'),
       requests: () => get('requests'),

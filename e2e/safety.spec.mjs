@@ -1,7 +1,7 @@
 import { test, expect, KEY, STUB, tag, ready } from './fixtures.mjs';
 
 const stub = STUB.replace("'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'", 'null');
-const html = (head) => `<!doctype html><html><head><script>${stub}</script>${head}</head><body><a id="next" href="/shop/next.html">next</a></body></html>`;
+const html = (head) => `<!doctype html><html><head><script>${stub}</script>${head}</head><body><a id="next" href="next.html">next</a></body></html>`;
 
 /** What klite left in the browser: its IndexedDB database, cookies, storage keys. */
 const footprint = (page) =>
@@ -212,4 +212,26 @@ test('trackViewedItem keeps the recently viewed list and sends it as $viewed_ite
     await klaviyo.trackViewedItem({ Title: 'Boot', ItemId: 1 });
   });
   await expect.poll(async () => (await api.profiles())[0]?.properties?.$viewed_items?.map((i) => [i.ItemId, i.views])).toEqual([[1, 2], [2, 1]]);
+});
+
+test('site data cleared mid-session: what the page holds in memory is still delivered, no error', async ({ page, api, open, context, logs }) => {
+  await open(html(tag(api.url)));
+  await ready(page);
+  // Klaviyo is down, so the calls wait in the queue (IndexedDB and memory) when the data goes.
+  await api.faults([{ status: 503, ms: 4000 }]);
+  await page.evaluate(() => {
+    klaviyo.identify({ email: 'cleared@example.com' });
+    for (let i = 0; i < 5; i++) klaviyo.track('Before Clearing', { i });
+  });
+  await expect.poll(() => page.evaluate(async () => (await indexedDB.databases()).length)).toBe(1);
+  await page.waitForTimeout(500);
+  // What "Clear site data" does: every storage of the origin goes, open IndexedDB connections are closed.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.clearDataForOrigin', { origin: new URL(api.url).origin, storageTypes: 'all' });
+  await page.evaluate(() => {
+    for (let i = 0; i < 3; i++) klaviyo.track('After Clearing', { i });
+  });
+  const events = await api.eventCount(8, 30_000);
+  expect(events.filter((e) => e.metric === 'Before Clearing')).toHaveLength(5);
+  expect(logs.errors).toEqual([]);
 });

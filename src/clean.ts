@@ -6,7 +6,7 @@ const STRING_BYTES = 102400;
 const ITEMS = 4000;
 const DEPTH = 10;
 const KEYS = 298;
-/** What one call may carry in all (characters), far below the 5 MB a request may. */
+/** What one call may carry in all (about, in characters of JSON), far below the 5 MB a request may. */
 const ROOM = 1e6;
 
 let encoder: TextEncoder;
@@ -25,6 +25,8 @@ export function clean(value: unknown): Properties {
   const copy = (holder: any, key: string | number): unknown => {
     const depth = parents.length;
     try {
+      // Every value costs its JSON's worth (about 8 characters, a string its length more).
+      if ((room -= 8) < 0) return warn('properties over 1 MB truncated.');
       let v = holder[key];
       if (v && typeof v.toJSON == 'function') v = v.toJSON();
       if (typeof v == 'bigint') v = '' + v;
@@ -40,7 +42,6 @@ export function clean(value: unknown): Properties {
       if (typeof v == 'boolean' || v === null) return v;
       if (typeof v != 'object') return;
       if (parents.includes(v) || parents.length == DEPTH) return warn('circular or deep value dropped.');
-      if (--room < 0) return;
       parents.push(v);
       let out: any;
       if (Array.isArray(v)) {

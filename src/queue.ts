@@ -11,6 +11,11 @@ type Build = () => Pick<Item, 'a' | 'm' | 'x'>;
 
 /** localStorage keys of calls rescued by a page that was hidden: this prefix and the page's id. */
 const UNSAVED = 'klite:unsaved:';
+/**
+ * A key the store always holds once klite wrote to it: a store without it was just created or
+ * wiped (the visitor cleared site data), not emptied by a tab that delivered everything.
+ */
+const MARK = '~';
 /** Calls built per task. */
 export const SLICE = 200;
 /**
@@ -41,9 +46,11 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
   let seq = 0;
 
   const rescue = () => save(rescueKey, unsaved.size ? [...unsaved] : undefined);
+  /** The store lacks MARK: the next write adds it. */
+  let unmarked = 0;
   const persist = (list: Entry[]) =>
-    store._put(list).then((ok) => {
-      if (ok) list.forEach(([k]) => unsaved.delete(k));
+    store._put(unmarked ? [[MARK, {} as Item], ...list] : list).then((ok) => {
+      if (ok) (unmarked = 0), list.forEach(([k]) => unsaved.delete(k));
       if (rescued) rescue();
     });
 
@@ -57,8 +64,14 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     if (stored) {
       // Only keys are read: a pass in a single tab reads no values at all.
       const there = new Set(stored);
-      items.forEach((_, k) => there.has(k) || unsaved.has(k) || items.delete(k));
-      const missing = stored.filter((k) => !items.has(k));
+      if (there.has(MARK)) items.forEach((_, k) => there.has(k) || unsaved.has(k) || items.delete(k));
+      else {
+        // Wiped (or new): what this page holds was not delivered, it lost its stored copy. Write it back.
+        unmarked = 1;
+        items.forEach((v, k) => unsaved.set(k, v));
+        if (unsaved.size) persist([...unsaved]);
+      }
+      const missing = stored.filter((k) => k != MARK && !items.has(k));
       if (missing[0]) (await store._get(missing)).forEach(([k, v]) => items.set(k, v));
     }
     let keys: string[] = [];

@@ -45,5 +45,9 @@ describe('clean', () => {
     const huge = clean(Object.fromEntries(Array.from({ length: 20 }, (_, i) => ['s' + i, 'y'.repeat(100000)])));
     expect(JSON.stringify(huge).length).toBeLessThan(1e6);
     expect(Object.keys(huge).length).toBeGreaterThanOrEqual(9);
+    // Numbers count too: 298 × 4,000 of them would be a 5 MB call.
+    const numbers = Array.from({ length: 4000 }, (_, i) => i * 1001);
+    const wide = clean(Object.fromEntries(Array.from({ length: 298 }, (_, i) => ['n' + i, numbers])));
+    expect(JSON.stringify(wide).length).toBeLessThan(1e6);
   });
 });

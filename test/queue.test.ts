@@ -49,7 +49,7 @@ describe('queue and store', () => {
     await queue._loaded;
     const before = queue._entries().length;
     for (let i = 0; i < 50; i++) queue._add({ k: 'e', c: 'c', s: 1 }, () => item('n' + i));
-    await tick();
+    await vi.waitFor(() => expect(queue._entries().length).toBe(before + 50));
     expect(queue._entries().slice(before).map(([, i]) => i.m)).toEqual(Array.from({ length: 50 }, (_, i) => 'n' + i));
   });
 
@@ -144,5 +144,31 @@ describe('bounded queue', () => {
     expect(next._entries().map(([, i]) => i.m ?? i.k)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']);
     expect(warn.mock.calls.filter((c) => String(c[0]).includes('queue full'))).toHaveLength(1);
     warn.mockRestore();
+  });
+});
+
+describe('a store wiped under a running page (site data cleared)', () => {
+  it('keeps what the page holds and writes it back, where a store emptied by delivery is followed', async () => {
+    const store = openStore();
+    await store._clear();
+    const queue = createQueue(store, () => {});
+    await queue._loaded;
+    for (const m of ['a', 'b']) queue._add({ k: 'e', c: 'c', s: 1 }, () => item(m));
+    await vi.waitFor(() => expect(queue._entries()).toHaveLength(2));
+    await tick();
+    // Another tab delivered 'a': gone from the store, so gone here.
+    const other = createQueue(openStore(), () => {});
+    await other._loaded;
+    await other._del([other._entries()[0][0]]);
+    await queue._sync();
+    expect(queue._entries().map(([, i]) => i.m)).toEqual(['b']);
+    // The visitor clears site data: the store is empty, and this page still has 'b', written back.
+    await store._clear();
+    await queue._sync();
+    expect(queue._entries().map(([, i]) => i.m)).toEqual(['b']);
+    await tick();
+    const after = createQueue(openStore(), () => {});
+    await after._loaded;
+    expect(after._entries().map(([, i]) => i.m)).toEqual(['b']);
   });
 });
