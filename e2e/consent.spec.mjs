@@ -195,3 +195,18 @@ test('hold=storage: while pending, calls wait in IndexedDB across page views, un
   const events = await api.eventCount(3);
   expect(events.map((e) => e.properties.n).sort()).toEqual([1, 2, 3]);
 });
+
+test('data minimisation: no email or phone in any cookie, in any encoding, after identify', async ({ page: p, api, open }) => {
+  await open(page(api));
+  await ready(p);
+  await p.evaluate(() => klaviyo.identify({ email: 'private.person@example.com', phone_number: '+15005550006', first_name: 'Pat' }));
+  await api.eventCount(0);
+  await expect.poll(async () => (await api.profiles()).length).toBe(1);
+  const cookies = await p.context().cookies();
+  expect(cookies.map((c) => c.name)).toEqual(['__kla_id']);
+  for (const c of cookies) {
+    const decoded = [c.value, decodeURIComponent(c.value), Buffer.from(decodeURIComponent(c.value), 'base64').toString()].join(' ');
+    expect(decoded).not.toMatch(/private\.person|15005550006|Pat/);
+    expect(c.sameSite).toBe('Lax');
+  }
+});

@@ -77,3 +77,37 @@ window.outcome = klaviyo.isIdentified().then(() => 'resolved', (e) => 'rejected:
   expect(await page.evaluate(() => JSON.stringify(window.klaviyo))).toBe('{}');
   expect(await page.evaluate(() => window._klOnsite.length)).toBe(2);
 });
+
+test('a bulk request answered 413 is split: every event still goes, none is dropped', async ({ page, api, open, logs }) => {
+  await api.faults([{ status: 413, count: 1, match: 'event-bulk-create' }]);
+  await open(html(api.url));
+  await ready(page);
+  await page.evaluate(() => {
+    klaviyo.identify({ email: 'split@example.com' });
+    for (let i = 0; i < 5; i++) klaviyo.track('Split', { i });
+  });
+  const events = await api.eventCount(5);
+  expect(events.map((e) => e.properties.i).sort()).toEqual([0, 1, 2, 3, 4]);
+  const requests = (await api.requests()).filter((r) => r.path.includes('event'));
+  expect(requests.filter((r) => r.status === 413).map((r) => r.path)).toEqual(['/client/event-bulk-create']);
+  expect(requests.filter((r) => r.path === '/client/events' && r.status < 300)).toHaveLength(5);
+  expect(logs.console.filter((l) => l.includes('refused by Klaviyo'))).toEqual([]);
+});
+
+test('a batch repeating an event Klaviyo already has does not wedge the queue', async ({ page, api, open }) => {
+  await open(html(api.url));
+  await ready(page);
+  // The first copy arrives (as when a closing page's request got through but its answer was lost)…
+  await page.evaluate(() => klaviyo.identify({ email: 'again@example.com' }).then(() => klaviyo.track('Order', { $event_id: 'order-1' })));
+  await api.eventCount(1);
+  // …and is sent again together with new events.
+  await page.evaluate(() => {
+    klaviyo.track('Order', { $event_id: 'order-1' });
+    klaviyo.track('Other', { n: 1 });
+    klaviyo.track('Other', { n: 2 });
+  });
+  const events = await api.eventCount(3);
+  expect(events.map((e) => e.metric).sort()).toEqual(['Order', 'Other', 'Other']);
+  await expect.poll(() => page.evaluate(() => klaviyo.flush())).toBe(0);
+  expect((await api.counters()).duplicate).toBe(1);
+});
