@@ -210,3 +210,27 @@ test('data minimisation: no email or phone in any cookie, in any encoding, after
     expect(c.sameSite).toBe('Lax');
   }
 });
+
+test("one tab's answer holds in every open tab: denied in one, nothing sent or stored by the other", async ({ context, api }) => {
+  await context.route(api.url + '/shop/*', (route) => route.fulfill({ contentType: 'text/html', body: page(api) }));
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  for (const [i, p] of [a, b].entries()) {
+    await p.goto(`${api.url}/shop/tab${i}.html`);
+    await ready(p);
+  }
+  await calls(a, 'tabs');
+  await api.eventCount(2);
+  await a.evaluate(() => klaviyo.consent('denied'));
+  await expect.poll(() => b.evaluate(() => klaviyo.consent())).toBe('denied');
+  const before = (await api.requests()).length;
+  expect(await b.evaluate(() => klaviyo.track('From Tab B'))).toBe(false);
+  await b.waitForTimeout(1500);
+  expect((await api.requests()).length).toBe(before);
+  expect({ ...(await footprint(b)), databases: [] }).toEqual(EMPTY);
+  // And granted again from tab b: tab a tracks again.
+  await b.evaluate(() => klaviyo.consent('granted'));
+  await expect.poll(() => a.evaluate(() => klaviyo.consent())).toBe('granted');
+  // The identity was erased with the denial: the visitor is anonymous until identified again.
+  await a.evaluate(() => klaviyo.identify({ email: 'again@example.com' }).then(() => klaviyo.track('Consent Test', { n: 9 })));
+  await expect.poll(async () => (await api.events()).filter((e) => e.properties.n === 9).length).toBe(1);
+});

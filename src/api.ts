@@ -86,19 +86,29 @@ export function createApi(opts: Options) {
     return key;
   };
 
+  // The visitor's answer in one tab is their answer in every open tab of the shop.
+  let tabs: BroadcastChannel | undefined;
+  try {
+    tabs = new BroadcastChannel('klite-consent');
+    tabs.onmessage = (e) => consent(e.data[0], e.data[1], 1);
+  } catch {}
+
   /** A new consent state; automatic signals cannot lift a sticky refusal, the merchant's consent() can. */
-  const consent = (next?: unknown, explicit?: 1): Consent => {
+  const consent = (next?: unknown, explicit?: unknown, heard?: 1): Consent => {
     if (STATES.includes(next as Consent) && (explicit || !sticky)) {
       if (explicit) sticky = false;
-      state = next as Consent;
-      if (next == 'denied') {
-        held.length = 0;
-        tracker?._erase();
-        tracker = undefined;
-        eraseStorage(domain as string, opened);
-      } else if (live()) {
-        start();
-        if (next == 'granted') tracker?.flush();
+      if (next != state) {
+        state = next as Consent;
+        heard || tabs?.postMessage([next, explicit]);
+        if (next == 'denied') {
+          held.length = 0;
+          tracker?._erase();
+          tracker = undefined;
+          eraseStorage(domain as string, opened);
+        } else if (live()) {
+          start();
+          if (next == 'granted') tracker?.flush();
+        }
       }
     }
     return state;
