@@ -2,7 +2,7 @@
 // was held, in order; denied erases the held calls and everything klite stored, and drops later
 // calls. Driven by klaviyo.consent(), the script tag, and the signals a page already has:
 // Shopify's Customer Privacy API, Google Consent Mode, IAB TCF v2, Global Privacy Control.
-import { test, expect, KEY, tag, ready } from './fixtures.mjs';
+import { test, expect, KEY, STUB, tag, ready } from './fixtures.mjs';
 
 const page = (api, query = '', head = '') => `<!doctype html><html><head>${head}${tag(api.url, `company_id=${KEY}${query}`)}</head><body></body></html>`;
 
@@ -233,4 +233,17 @@ test("one tab's answer holds in every open tab: denied in one, nothing sent or s
   // The identity was erased with the denial: the visitor is anonymous until identified again.
   await a.evaluate(() => klaviyo.identify({ email: 'again@example.com' }).then(() => klaviyo.track('Consent Test', { n: 9 })));
   await expect.poll(async () => (await api.events()).filter((e) => e.properties.n === 9).length).toBe(1);
+});
+
+test("the stub takes consent() before klite loads: a refusal queued with other calls is obeyed in order", async ({ page: p, api, open }) => {
+  const stub = STUB.replace("'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'", 'null');
+  await open(page(api, '', `<script>${stub}</script><script>
+klaviyo.identify({ email: 'early@example.com' });
+klaviyo.track('Before Refusal');
+klaviyo.consent('denied').then(function (state) { window.answered = state; });
+klaviyo.track('After Refusal');</script>`));
+  await ready(p);
+  await expect.poll(() => p.evaluate(() => window.answered)).toBe('denied');
+  await nothingSent(p, api);
+  expect(await footprint(p)).toEqual(EMPTY);
 });

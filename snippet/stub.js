@@ -15,7 +15,7 @@
   if (!w.klaviyo) {
     w._klOnsite = w._klOnsite || [];
     var k = (w.klaviyo = {});
-    'identify track trackViewedItem account cookieDomain isIdentified flush reset'.split(' ').forEach(function (name) {
+    'identify track trackViewedItem account cookieDomain isIdentified flush reset consent'.split(' ').forEach(function (name) {
       k[name] = function () {
         var args = [].slice.call(arguments);
         var cb = typeof args[args.length - 1] == 'function' && args.pop();
