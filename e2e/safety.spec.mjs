@@ -235,3 +235,25 @@ test('site data cleared mid-session: what the page holds in memory is still deli
   expect(events.filter((e) => e.metric === 'Before Clearing')).toHaveLength(5);
   expect(logs.errors).toEqual([]);
 });
+
+test('a quota error mid-session: one warning, the calls stay in memory and are delivered, no error', async ({ page, api, open, logs }) => {
+  // The origin's storage fills up after the first write: every later write fails as a full disk does.
+  await page.addInitScript(() => {
+    let writes = 0;
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (...a) {
+      if (++writes > 1) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, a);
+    };
+  });
+  await open(html(tag(api.url)));
+  await ready(page);
+  await page.evaluate(() => klaviyo.identify({ email: 'quota@example.com' }));
+  await api.faults([{ status: 503, count: 1 }]);
+  await page.evaluate(() => {
+    for (let i = 0; i < 4; i++) klaviyo.track('Over Quota', { i });
+  });
+  const events = await api.eventCount(4, 30_000);
+  expect(events.map((e) => e.properties.i).sort()).toEqual([0, 1, 2, 3]);
+  expect(logs.console.filter((l) => l.includes('IndexedDB unavailable'))).toHaveLength(1);
+});
