@@ -247,3 +247,27 @@ klaviyo.track('After Refusal');</script>`));
   await nothingSent(p, api);
   expect(await footprint(p)).toEqual(EMPTY);
 });
+
+test("Shopify without the Customer Privacy API loaded yet: klite loads it through Shopify.loadFeatures and waits for its answer", async ({ page: p, api, open }) => {
+  await p.addInitScript(() => {
+    window.Shopify = {
+      loadFeatures(features, done) {
+        window.requested = features;
+        // Shopify's loader takes a moment; then the API answers for a visitor who may be tracked.
+        setTimeout(() => {
+          Shopify.customerPrivacy = { userCanBeTracked: () => true, currentVisitorConsent: () => ({ analytics: 'yes' }) };
+          done();
+        }, 1500);
+      },
+    };
+  });
+  await open(page(api));
+  await ready(p);
+  expect(await p.evaluate(() => klaviyo.consent())).toBe('pending');
+  expect(await p.evaluate(() => window.requested)).toEqual([{ name: 'consent-tracking-api', version: '0.1' }]);
+  await calls(p, 'loaded');
+  expect(await api.requests()).toEqual([]);
+  expect(await footprint(p)).toEqual(EMPTY);
+  await expect.poll(() => p.evaluate(() => klaviyo.consent())).toBe('granted');
+  await api.eventCount(2);
+});

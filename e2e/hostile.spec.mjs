@@ -104,7 +104,7 @@ test('every hostile value through every way in: nothing thrown, valid calls deli
   expect(new Set(warnings).size).toBe(warnings.length);
   // …and short: a warning never quotes what it was given.
   for (const w of warnings) expect(w.length, w.slice(0, 120)).toBeLessThan(200);
-  for (const said of ['string over 100 KB truncated', 'array over 4000 items truncated', 'more than 298 properties', 'circular or deep value dropped', 'unreadable value dropped', 'track() needs a metric name', 'push() ignored'])
+  for (const said of ['string over 100 KB cut', 'array over 4000 items cut', 'object over 298 keys cut', 'circular or deep value dropped', 'unreadable value dropped', 'track() needs a metric name', 'push() ignored'])
     expect(warnings.filter((w) => w.includes(said)), said).toHaveLength(1);
 });
 

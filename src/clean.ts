@@ -10,6 +10,8 @@ const KEYS = 298;
 const ROOM = 1e6;
 
 let encoder: TextEncoder;
+/** One warning per kind of cut. */
+const cut = (what: string) => warn(what + " cut to Klaviyo's limit.");
 
 /**
  * A JSON-safe copy of what a merchant passed, cut to what Klaviyo accepts. JSON's own rules apply
@@ -26,7 +28,7 @@ export function clean(value: unknown): Properties {
     const depth = parents.length;
     try {
       // Every value costs its JSON's worth (about 8 characters, a string its length more).
-      if ((room -= 8) < 0) return warn('properties over 1 MB truncated.');
+      if ((room -= 8) < 0) return cut('call over 1 MB');
       let v = holder[key];
       if (v && typeof v.toJSON == 'function') v = v.toJSON();
       if (typeof v == 'bigint') v = '' + v;
@@ -35,9 +37,9 @@ export function clean(value: unknown): Properties {
         // Only a long string can be over 100 KB (at most 3 bytes a UTF-16 unit); cut at a character boundary.
         if (v.length > STRING_BYTES / 3) {
           const read = (encoder ||= new TextEncoder()).encodeInto(v, new Uint8Array(STRING_BYTES)).read!;
-          if (read < v.length) v = (warn('string over 100 KB truncated.'), v.slice(0, read));
+          if (read < v.length) v = (cut('string over 100 KB'), v.slice(0, read));
         }
-        return (room -= v.length) < 0 ? warn('properties over 1 MB truncated.') : v;
+        return (room -= v.length) < 0 ? cut('call over 1 MB') : v;
       }
       if (typeof v == 'boolean' || v === null) return v;
       if (typeof v != 'object') return;
@@ -45,12 +47,12 @@ export function clean(value: unknown): Properties {
       parents.push(v);
       let out: any;
       if (Array.isArray(v)) {
-        if (v.length > ITEMS) warn('array over 4000 items truncated.');
+        if (v.length > ITEMS) cut('array over 4000 items');
         out = v.slice(0, ITEMS).map((_: unknown, i: number, a: unknown[]) => copy(a, i) ?? null);
       } else {
         out = {};
         const keys = Object.keys(v);
-        if (keys.length > KEYS) warn('more than 298 properties: the rest dropped.');
+        if (keys.length > KEYS) cut('object over 298 keys');
         for (const k of keys.slice(0, KEYS)) {
           const c = copy(v, k);
           if (c !== undefined) out[k] = c;

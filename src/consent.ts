@@ -24,6 +24,12 @@ export function watchConsent(set: Set): void {
     if (allowed !== undefined) set(allowed ? 'granted' : p?.currentVisitorConsent?.().analytics == 'no' ? 'denied' : 'pending');
   };
   if (privacy()) shopify();
+  // A Shopify shop whose theme has not loaded the API yet: load it the documented way (as klaviyo.js
+  // does) and wait for its answer; if it cannot load, the shop has no consent banner to wait for.
+  else if (w.Shopify?.loadFeatures) {
+    set('pending');
+    w.Shopify.loadFeatures([{ name: 'consent-tracking-api', version: '0.1' }], (error: unknown) => shopify(error ? true : undefined));
+  }
   // Shopify dispatches these on the document, without bubbling.
   document.addEventListener('visitorConsentCollected', (e: any) => shopify(e.detail?.analyticsAllowed));
   document.addEventListener('trackingConsentAccepted', () => shopify(true));
