@@ -79,18 +79,21 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
   };
 
   async function client(req, res, url) {
+    // The state this request belongs to: a reset while it waits (body, injected latency) must not
+    // let it land in the next test's state.
+    const k = klaviyo;
     const raw = await readBody(req);
-    const r = klaviyo.record({ at: Date.now(), path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { revision: req.headers.revision, 'content-type': req.headers['content-type'] }, body: raw, status: 0 });
+    const r = k.record({ at: Date.now(), path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { revision: req.headers.revision, 'content-type': req.headers['content-type'] }, body: raw, status: 0 });
     const f = fault(raw);
     if (f?.latency) await new Promise((resolve) => setTimeout(resolve, f.latency));
     if (f?.drop) {
-      klaviyo.done(r, { status: 'dropped' });
+      k.done(r, { status: 'dropped' });
       return req.socket.destroy();
     }
     const out = f?.status
       ? { ...error(f.status, 'Injected by /__faults', { pointer: '' }, 'fault'), retryAfter: f.retryAfter }
-      : klaviyo.handle(url.pathname, url.searchParams, req.headers, raw, r);
-    klaviyo.done(r, out);
+      : k.handle(url.pathname, url.searchParams, req.headers, raw, r);
+    k.done(r, out);
     json(res, out.status, out.body, out.retryAfter !== undefined ? { 'retry-after': String(out.retryAfter) } : {});
   }
 

@@ -117,10 +117,14 @@ for (let n = 0; n < SCHEDULES; n++) {
     const unique = new Set(got);
     const lost = sent.filter((id) => !unique.has(id)).length;
     const duplicates = got.length - unique.size;
+    // Events of this test that the schedule did not track (should never happen): shown, not counted.
+    const known = new Set(sent);
+    const extra = [...unique].filter((id) => !known.has(id));
+    if (extra.length) console.log(`schedule ${n}: accepted events it did not track: ${extra.join(' ')}`);
     const resent = (await api.events()).filter((e) => e.duplicate && e.metric === 'Chaos').length;
-    const line = `schedule ${n} (seed ${SEED}): ${tabs.length} tab(s) at the end, ${steps} steps [${log.join(' ')}] sent ${sent.length}, delivered ${unique.size}, lost ${lost}, duplicates ${duplicates}, resends deduplicated by unique_id ${resent}`;
+    const line = `schedule ${n} (seed ${SEED}): ${tabs.length} tab(s) at the end, ${steps} steps [${log.join(' ')}] sent ${sent.length}, delivered ${sent.length - lost}, lost ${lost}, duplicates ${duplicates}, resends deduplicated by unique_id ${resent}`;
     console.log(line);
-    appendFileSync(results(), JSON.stringify({ n, sent: sent.length, delivered: unique.size, lost, duplicates }) + '\n');
+    appendFileSync(results(), JSON.stringify({ n, sent: sent.length, delivered: sent.length - lost, lost, duplicates }) + '\n');
     expect(lost, line).toBe(0);
     expect(duplicates, line).toBe(0);
   });
