@@ -2,7 +2,7 @@
 // peers in bench/peers/ (their own package.json, not klite's dependencies) and measures each with
 // its default configuration (PostHog: told not to drop headless Chromium as a bot), pointed at a local server that answers everything with 200, so no
 // SDK pays for retries. Prints one table (median and min–max) and writes JSON to bench/results/.
-//   BENCH_RUNS (default 5), BENCH_CALLS (default 1000).
+//   BENCH_RUNS (default 5), BENCH_CALLS (default 1000), BENCH_SUBJECTS (names to keep, e.g. klite).
 import { chromium } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -160,6 +160,8 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
 });
 const srv = await startServer();
+const only = process.env.BENCH_SUBJECTS?.split(',');
+if (only) for (const name of Object.keys(SUBJECTS)) if (!only.some((o) => name.startsWith(o))) delete SUBJECTS[name];
 const results = {};
 try {
   for (let run = 0; run < RUNS; run++)

@@ -30,6 +30,23 @@ describe('queue and store', () => {
     expect(third._entries().map(([, i]) => i.m)).toEqual(['c']);
   });
 
+  it('builds slow calls a few per task, within the time budget', async () => {
+    const store = openStore();
+    const queue = createQueue(store, () => {});
+    await queue._loaded;
+    const put = vi.spyOn(store, '_put');
+    const slow = () => {
+      const until = performance.now() + 3;
+      while (performance.now() < until);
+      return item('slow');
+    };
+    for (let i = 0; i < 30; i++) queue._add({ k: 'e', c: 'c', s: 1 }, slow);
+    for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r));
+    expect(put).not.toHaveBeenCalled(); // 90 ms of building: not in one task
+    await vi.waitFor(() => expect(put).toHaveBeenCalledTimes(1));
+    expect(put.mock.calls[0][0].filter(([k]) => k !== '~')).toHaveLength(30);
+  });
+
   it('builds a large burst over several tasks but writes it in one transaction', async () => {
     const store = openStore();
     const queue = createQueue(store, () => {});
