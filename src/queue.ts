@@ -104,7 +104,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
   const write = async (hidden?: unknown) => {
     if (!hidden) await loaded;
     const list: Entry[] = [];
-    const rows: [string, string][] = [];
+    const rows: [string, unknown][] = [];
     // Calls are built in slices of at most SLICE calls and BUDGET ms a task (all at once when
     // hidden), so that 1,000 calls made in one loop, or a few huge ones, never make a long task;
     // they still share one transaction. Each is turned into the JSON text IndexedDB stores in its
@@ -113,12 +113,19 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       const until = performance.now() + BUDGET;
       for (let n = 0; pending[0] && (hidden || (n++ < SLICE && performance.now() < until)); ) {
         const [meta, build] = pending.shift()!;
+        let entry: Entry;
         try {
-          const entry: Entry = [key(), { ...build(), ...meta }];
-          rows.push([entry[0], JSON.stringify(entry[1])]);
-          list.push(entry);
+          entry = [key(), { ...build(), ...meta }];
         } catch {
           warn('unreadable call dropped.');
+          continue;
+        }
+        list.push(entry);
+        // A page may have broken JSON.stringify for a while: then the store tries (and falls back to memory).
+        try {
+          rows.push([entry[0], JSON.stringify(entry[1])]);
+        } catch {
+          rows.push(entry);
         }
       }
       // klite's own callback (not the bare resolver), so Long Animation Frames name klite.js for the slice.
