@@ -271,3 +271,16 @@ test("Shopify without the Customer Privacy API loaded yet: klite loads it throug
   await expect.poll(() => p.evaluate(() => klaviyo.consent())).toBe('granted');
   await api.eventCount(2);
 });
+
+test('a refusal at start-up where storage is blocked: klite still starts, denied, with nothing thrown', async ({ page: p, api, open, logs }) => {
+  await p.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });
+    for (const name of ['localStorage', 'sessionStorage']) Object.defineProperty(window, name, { get() { throw new DOMException('blocked', 'SecurityError'); } });
+  });
+  await open(page(api));
+  await ready(p);
+  expect(await p.evaluate(() => klaviyo.consent())).toBe('denied');
+  await calls(p);
+  await nothingSent(p, api);
+  expect(logs.console.filter((l) => l.includes('could not start'))).toEqual([]);
+});

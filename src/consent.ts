@@ -72,10 +72,10 @@ export function watchConsent(set: Set): void {
 export function eraseStorage(domain?: string, open?: number): void {
   writeCookie('__kla_id', '', domain, 0);
   writeCookie('__kla_id', '', undefined, 0);
-  for (const area of [localStorage, sessionStorage])
-    try {
-      Object.keys(area).forEach((k) => k.startsWith('klite:') && area.removeItem(k));
-    } catch {}
+  // Each access may throw where storage is blocked (even naming localStorage does).
+  try {
+    for (const area of [localStorage, sessionStorage]) Object.keys(area).forEach((k) => k.startsWith('klite:') && area.removeItem(k));
+  } catch {}
   try {
     open || indexedDB.deleteDatabase(DB_NAME);
   } catch {}

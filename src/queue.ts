@@ -176,7 +176,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     _clear(): void {
       pending.length = 0;
       unsaved.clear();
-      queue._del([...items.keys()]);
+      items.clear();
       store._clear();
     },
     /** Removes calls that were delivered or can never be. */
