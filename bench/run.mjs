@@ -32,7 +32,10 @@ const instrument = () => {
   new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__bench.longTasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: 'longtask', buffered: true });
   // Long Animation Frames name the scripts that ran in them: klite's longest single script run.
   new PerformanceObserver((list) => list.getEntries().forEach((f) => (f.scripts || []).forEach((s) => {
-    if (/klite\.js/.test(s.sourceURL)) window.__bench.kliteLongest = Math.max(window.__bench.kliteLongest, s.duration);
+    if (/klite\.js/.test(s.sourceURL) && s.duration > window.__bench.kliteLongest) {
+      window.__bench.kliteLongest = s.duration;
+      window.__bench.kliteLongestAt = { start: Math.round(s.startTime), invoker: s.invoker, invokerType: s.invokerType, fn: s.sourceFunctionName, char: s.sourceCharPosition, frame: Math.round(f.duration) };
+    }
   }))).observe({ type: 'long-animation-frame', buffered: true });
 };
 
@@ -139,6 +142,7 @@ async function once(browser, server) {
   await wait(2000);
   // Over the whole run (load, the loop and what follows, the spread calls); 0 when no frame was long.
   out.kliteLongestMs = await p.evaluate(() => window.__bench.kliteLongest);
+  if (process.env.BENCH_DEBUG && out.kliteLongestMs) console.log('longest klite script (loop started at', Math.round(loopStart) + '):', await p.evaluate(() => window.__bench.kliteLongestAt));
   await context.close();
   out.storefrontKliteLongestMs = await storefront(browser, server);
   return out;
@@ -152,10 +156,13 @@ async function once(browser, server) {
 async function storefront(browser, server) {
   const context = await browser.newContext();
   let longest = 0;
-  await context.exposeBinding('__kliteScript', (_, ms) => (longest = Math.max(longest, ms)));
+  await context.exposeBinding('__kliteScript', (_, ms, where) => {
+    if (process.env.BENCH_DEBUG && ms > 30) console.log('storefront: klite script', ms, 'ms', where);
+    longest = Math.max(longest, ms);
+  });
   await context.addInitScript(() => {
     new PerformanceObserver((list) => list.getEntries().forEach((f) => (f.scripts || []).forEach((s) => {
-      if (/klite\.js/.test(s.sourceURL)) window.__kliteScript(s.duration);
+      if (/klite\.js/.test(s.sourceURL)) window.__kliteScript(s.duration, { page: location.pathname, start: Math.round(s.startTime), invoker: s.invoker, invokerType: s.invokerType, fn: s.sourceFunctionName, char: s.sourceCharPosition, frame: Math.round(f.duration), forced: Math.round(s.forcedStyleAndLayoutDuration) });
     }))).observe({ type: 'long-animation-frame', buffered: true });
   });
   const p = await context.newPage();

@@ -11,12 +11,12 @@ export { expect };
 export const KEY = 'AbC123';
 
 /**
- * The e2e flows fail on a klite script of this many ms. The target is 50 ms, which the benchmark
- * measures on a quiet machine; here two workers share two cores with their browsers and servers,
- * which stretches klite's ~20 ms start-up task past 50 ms now and then, so the guard is twice the
- * target: it still catches real regressions (a burst built in one task, a slow path).
+ * The e2e flows fail on a klite script of this many ms: the target, a long task. Two workers share
+ * two cores here with their browsers and servers; klite's tasks are sliced to about 8–20 ms, so
+ * the margin holds (three full runs, and the storefront specs four times over: none reached it).
+ * `LONG_MS=100 npm run test:e2e` on a machine far slower than this one.
  */
-export const LONG_MS = 100;
+export const LONG_MS = Number(process.env.LONG_MS || 50);
 export const STUB = readFileSync(new URL('../snippet/stub.js', import.meta.url), 'utf8');
 
 export const test = base.extend({

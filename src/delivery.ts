@@ -1,7 +1,7 @@
 import { backoff, retryable, retryAfter } from './backoff';
 import type { Visitor } from './identity';
 import type { Queue } from './queue';
-import { plan, type Request } from './requests';
+import { plan, prepare, type Request } from './requests';
 import { post } from './transport';
 import { warn } from './warn';
 
@@ -81,7 +81,13 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   const pass = async (keepalive?: boolean) => {
     if (wait()) return;
     if (keepalive) queue._writeNow();
-    else await queue._sync();
+    else {
+      await queue._sync();
+      await prepare(queue._entries());
+      // Consent may have been refused while the parts were made (and what a hiding page sent
+      // meanwhile is in flight, so left out below).
+      if (wait()) return;
+    }
     const now = Date.now();
     const { _groups, _expired } = plan(queue._entries().filter(([k]) => !inflight.has(k) && (!keepalive || queue._own(k))), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined);
     if (_expired[0]) {

@@ -1,6 +1,7 @@
 import { randomId } from './ids';
 import type { Entry } from './requests';
 import type { Store } from './store';
+import { BUDGET, nextTask } from './tasks';
 import type { Ids, Item } from './types';
 import { warn } from './warn';
 import { load, save } from './webstore';
@@ -16,9 +17,8 @@ const UNSAVED = 'klite:unsaved:';
  * wiped (the visitor cleared site data), not emptied by a tab that delivered everything.
  */
 const MARK = '~';
-/** Calls built per task, at most, and milliseconds spent building in one task, at most. */
+/** Calls built per task, at most (and no more than BUDGET ms of building). */
 export const SLICE = 200;
-export const BUDGET = 8;
 /**
  * At most this many calls are kept per origin. Past it the oldest events are dropped, with a
  * warning; profile updates (identify) are never dropped to make room for events.
@@ -128,8 +128,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
           rows.push(entry);
         }
       }
-      // klite's own callback (not the bare resolver), so Long Animation Frames name klite.js for the slice.
-      if (pending[0] && !hidden) await new Promise((next) => setTimeout(() => next(0)));
+      if (pending[0] && !hidden) await nextTask();
     }
     list.forEach(([k, v]) => unsaved.set(k, v));
     if (hidden) (rescued = 1), rescue();

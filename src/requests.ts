@@ -1,4 +1,5 @@
 import { isIdentified, type Visitor } from './identity';
+import { BUDGET, nextTask } from './tasks';
 import type { Item } from './types';
 
 export type Entry = [key: string, item: Item];
@@ -38,7 +39,32 @@ export const bytes = (s: string) => {
   return n;
 };
 
-const request = (path: string, body: string, entries: Entry[]): Request => ({ _path: '/client/' + path, _body: body, _entries: entries, _bytes: bytes(body) });
+/** Where an item keeps its event part: a symbol, so JSON (the store) and the wire never see it. */
+const PART = Symbol();
+
+/**
+ * An event call as an element of a bulk request's `events`, with its size in bytes (and a comma).
+ * Kept on the item: a delivery pass makes them ahead of `plan`, a few per task, so that planning
+ * 1,000 events is not one long task, and a retry does not make them again.
+ */
+export const eventPart = (item: Item & { [PART]?: [text: string, bytes: number] }) => {
+  if (!item[PART]) {
+    const text = JSON.stringify({ type: 'event', attributes: { ...item.a, metric: { data: { type: 'metric', attributes: { name: item.m } } } } });
+    item[PART] = [text, bytes(text) + 1];
+  }
+  return item[PART];
+};
+
+/** Makes the events' parts ahead of `plan`, at most BUDGET ms a task. */
+export const prepare = async (entries: Entry[]) => {
+  let until = performance.now() + BUDGET;
+  for (const [, item] of entries) {
+    if (performance.now() > until) await nextTask(), (until = performance.now() + BUDGET);
+    item.k == 'p' || eventPart(item);
+  }
+};
+
+const request = (path: string, body: string, entries: Entry[], n = bytes(body)): Request => ({ _path: '/client/' + path, _body: body, _entries: entries, _bytes: n });
 
 /**
  * Turns queued calls into requests, grouped by profile. An anonymous call joins the visitor's
@@ -67,7 +93,9 @@ export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes =
     let pairs: Record<string, 1> = {};
     const cut = () => {
       if (chunk[1]) {
-        requests.push(request('event-bulk-create', '{"data":{"type":"event-bulk-create","attributes":{"profile":' + profile + ',"events":{"data":[' + parts + ']}}}}', chunk));
+        // Its size without counting the body again: the parts' sizes (each with a comma) are known.
+        const head = '{"data":{"type":"event-bulk-create","attributes":{"profile":' + profile + ',"events":{"data":[';
+        requests.push(request('event-bulk-create', head + parts + ']}}}}', chunk, bytes(head) + size + 4));
       } else if (chunk[0]) {
         // A lone event: its entry with the profile added inside `attributes`.
         requests.push(request('events', '{"data":' + parts[0].slice(0, -2) + ',"profile":' + profile + '}}}', chunk));
@@ -83,8 +111,7 @@ export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes =
         profiles.push(request('profiles', JSON.stringify({ data: { type: 'profile', attributes: { ...a, ...JSON.parse(id) }, meta: x } }), [entry]));
         continue;
       }
-      const part = JSON.stringify({ type: 'event', attributes: { ...a, metric: { data: { type: 'metric', attributes: { name: m } } } } });
-      const n = bytes(part) + 1;
+      const [part, n] = eventPart(entry[1]);
       const pair = m + '\n' + a.unique_id;
       if (chunk.length >= MAX_EVENTS || size + n > maxBytes - profile.length - 99 || pairs[pair]) cut();
       chunk.push(entry);

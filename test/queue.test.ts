@@ -189,3 +189,38 @@ describe('a store wiped under a running page (site data cleared)', () => {
     expect(after._entries().map(([, i]) => i.m)).toEqual(['b']);
   });
 });
+
+describe('store', () => {
+  /** How many times `method` is called in each run of synchronous code. */
+  const runs = (method: 'put' | 'get' | 'delete') => {
+    const sizes: number[] = [];
+    let open = false;
+    const original = IDBObjectStore.prototype[method];
+    vi.spyOn(IDBObjectStore.prototype, method).mockImplementation(function (this: IDBObjectStore, ...args: any[]) {
+      if (!open) (open = true), sizes.push(0), queueMicrotask(() => (open = false));
+      sizes[sizes.length - 1]++;
+      return (original as any).apply(this, args);
+    });
+    return sizes;
+  };
+
+  it('puts, reads and deletes a thousand calls a hundred per task, in one transaction each', async () => {
+    const store = openStore();
+    const entries = Array.from({ length: 1000 }, (_, i): [string, Item] => ['store-test-' + String(i).padStart(4, '0'), item('m' + i)]);
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const puts = runs('put');
+    expect(await store._put(entries)).toBe(true);
+    expect(puts).toEqual(Array(10).fill(100));
+    const ours = async () => (await store._keys())!.filter((k) => k.startsWith('store-test-'));
+    expect(await ours()).toHaveLength(1000);
+    const gets = runs('get');
+    expect((await store._get(entries.map(([k]) => k))).map(([, i]) => i.m)).toEqual(entries.map(([, i]) => i.m));
+    expect(gets).toEqual(Array(10).fill(100));
+    const deletes = runs('delete');
+    expect(await store._del(entries.map(([k]) => k))).toBe(true);
+    expect(deletes).toEqual(Array(10).fill(100));
+    expect(await ours()).toEqual([]);
+    expect(transactions.mock.calls.map(([, mode]) => mode)).toEqual(['readwrite', 'readonly', 'readonly', 'readwrite', 'readonly']);
+    vi.restoreAllMocks();
+  });
+});

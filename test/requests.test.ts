@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Visitor } from '../src/identity';
-import { ANONYMOUS_TTL, MAX_EVENTS, TTL, plan, type Entry } from '../src/requests';
+import { ANONYMOUS_TTL, MAX_EVENTS, TTL, plan, prepare, type Entry } from '../src/requests';
 import type { Item } from '../src/types';
 import { conformance } from './openapi.mjs';
 
@@ -68,6 +68,27 @@ describe('plan', () => {
     expect(requests.length).toBeGreaterThan(3);
     expect(requests.every((r) => r._bytes <= 30_000)).toBe(true);
     expect(requests.flatMap((r) => r._entries)).toEqual(big);
+  });
+
+  it("counts each request's bytes as its body's UTF-8 length, without counting the body again", () => {
+    const entries = [profile({ first_name: 'Zoë' }, sarah), event('Café ☕', sarah, {}, { note: 'naïve ✓' }), event('Plain', sarah)];
+    const one = [event('Solo', { email: 'solo@example.com' }, {}, { note: 'é' })];
+    for (const g of plan(entries.concat(one), anonymous, now)._groups) for (const r of g._requests) expect(r._bytes).toBe(Buffer.byteLength(r._body));
+  });
+
+  it('makes the events\' JSON ahead of plan a few per task, and plan does not make it again', async () => {
+    let made = 0;
+    // A value whose JSON takes 3 ms to make: 30 of them would be one 90 ms task.
+    const slow = { toJSON: () => { made++; const until = performance.now() + 3; while (performance.now() < until); return 's'; } };
+    const entries = Array.from({ length: 30 }, () => event('Slow', sarah, {}, { slow }));
+    const done = prepare(entries);
+    expect(made).toBeGreaterThan(0);
+    expect(made).toBeLessThan(10); // the first task stopped after about 8 ms
+    await done;
+    expect(made).toBe(30);
+    const [request] = plan(entries, anonymous, now)._groups[0]._requests;
+    expect(made).toBe(30);
+    expect(JSON.parse(request._body).data.attributes.events.data).toHaveLength(30);
   });
 
   it('never puts one metric and unique_id twice in a bulk request', () => {
