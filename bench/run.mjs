@@ -140,6 +140,20 @@ async function once(browser, server) {
     }, spread / n);
   }), { n: CALLS, spread: SPREAD_MS });
   await wait(2000);
+
+  // Memory for 1,000 events held in the queue (the browser offline, so nothing leaves): what klite
+  // keeps for them beyond the IndexedDB copy.
+  await context.setOffline(true);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heapBefore = await metric(cdp, 'JSHeapUsedSize');
+  await p.evaluate((n) => {
+    for (let i = 0; i < n; i++) klaviyo.track('Queued Event', { i, sku: 'SKU-' + i, price: i * 1.5, tags: ['a', 'b'] });
+  }, CALLS);
+  await wait(3000);
+  await cdp.send('HeapProfiler.collectGarbage');
+  out.heapQueuedKB = ((await metric(cdp, 'JSHeapUsedSize')) - heapBefore) / 1024;
+  out.queuedSent = server.state().events.filter((e) => e.metric === 'Queued Event').length;
+
   // Over the whole run (load, the loop and what follows, the spread calls); 0 when no frame was long.
   out.kliteLongestMs = await p.evaluate(() => window.__bench.kliteLongest);
   if (process.env.BENCH_DEBUG && out.kliteLongestMs) console.log('longest klite script (loop started at', Math.round(loopStart) + '):', await p.evaluate(() => window.__bench.kliteLongestAt));
@@ -215,7 +229,8 @@ const LABELS = {
   afterLoopLongTasks: 'per call: long tasks in the 5 s after the loop',
   afterLoopLongestMs: 'per call: longest task after the loop (ms)',
   idbTransactions: `storage: IndexedDB transactions for ${CALLS} calls`,
-  heapAfterCallsKB: `memory: JS heap after ${CALLS} calls (KB)`,
+  heapAfterCallsKB: `memory: JS heap after ${CALLS} calls, delivered (KB)`,
+  heapQueuedKB: `memory: heap growth, ${CALLS} events queued (offline) (KB)`,
   eventsDelivered: 'network: events delivered',
   requests: `network: requests for ${CALLS} events`,
   requestKB: 'network: request bodies (KB)',
@@ -239,8 +254,9 @@ const file = new URL(`bench-${result.date.replace(/[:.]/g, '-')}.json`, dir);
 writeFileSync(file, JSON.stringify(result, null, 2));
 console.log(`\nwritten: bench/results/${file.pathname.split('/').pop()}`);
 
-// The harness must have measured something real: every run delivered every event, no figure is NaN.
-const broken = runs.some((r) => r.eventsDelivered !== CALLS || Object.values(r).some((v) => Number.isNaN(v)));
+// The harness must have measured something real: every run delivered every event (and nothing
+// while offline), no figure is NaN.
+const broken = runs.some((r) => r.eventsDelivered !== CALLS || r.queuedSent !== 0 || Object.values(r).some((v) => Number.isNaN(v)));
 if (broken) {
   console.error('bench: a run did not deliver every event or produced no figure; the harness is broken.');
   process.exit(1);

@@ -1,7 +1,7 @@
 import { backoff, retryable, retryAfter } from './backoff';
 import type { Visitor } from './identity';
 import type { Queue } from './queue';
-import { plan, prepare, type Request } from './requests';
+import { plan, prepare, type Parts, type Request } from './requests';
 import { post } from './transport';
 import { warn } from './warn';
 
@@ -80,16 +80,19 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   /** One pass over the queue. keepalive: the page is being hidden; send all now within the budget. */
   const pass = async (keepalive?: boolean) => {
     if (wait()) return;
+    let parts: Parts | undefined;
     if (keepalive) queue._writeNow();
     else {
+      // Offline: nothing to read back or plan; the `online` event flushes.
+      if (navigator.onLine === false) return;
       await queue._sync();
-      await prepare(queue._entries());
+      parts = await prepare(queue._entries());
       // Consent may have been refused while the parts were made (and what a hiding page sent
       // meanwhile is in flight, so left out below).
       if (wait()) return;
     }
     const now = Date.now();
-    const { _groups, _expired } = plan(queue._entries().filter(([k]) => !inflight.has(k) && (!keepalive || queue._own(k))), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined);
+    const { _groups, _expired } = plan(queue._entries().filter(([k]) => !inflight.has(k) && (!keepalive || queue._own(k))), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined, parts);
     if (_expired[0]) {
       warn('undelivered calls dropped: anonymous after 14 days, others after 30.');
       queue._del(_expired.map((e) => e[0]));
@@ -135,6 +138,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
             again = 0;
             await pass();
           } while (again);
+          queue._trim();
         });
       } catch (e) {
         // E.g. a page that broke a built-in for a while: tried again like a failed request.

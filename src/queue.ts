@@ -6,6 +6,8 @@ import type { Ids, Item } from './types';
 import { warn } from './warn';
 import { load, save } from './webstore';
 
+const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : 1);
+
 /** Who made a call and when; the rest of the item is built on the next task. */
 export type Meta = Pick<Item, 'k' | 'p' | 'c' | 's'>;
 type Build = () => Pick<Item, 'a' | 'm' | 'x'>;
@@ -24,6 +26,12 @@ export const SLICE = 200;
  * warning; profile updates (identify) are never dropped to make room for events.
  */
 export const MAX_ITEMS = 1e4;
+/**
+ * JSON bytes of this page's newest events whose values stay in memory, about what a closing page
+ * can send with keepalive. Other events already in IndexedDB are held as keys only and read back
+ * when a delivery pass needs them: 1,000 queued events held whole took 350 KB of heap.
+ */
+export const HOLD = 6e4;
 
 /**
  * The write-ahead queue. Calls arrive as a meta and a function that builds the rest, so the
@@ -36,7 +44,8 @@ export const MAX_ITEMS = 1e4;
  * localStorage, and the next page view takes them back.
  */
 export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) {
-  const items = new Map<string, Item>();
+  /** Every queued call by key; 0: in IndexedDB only (see HOLD). */
+  const items = new Map<string, Item | 0>();
   /** Calls built but not yet known to be in IndexedDB. */
   const unsaved = new Map<string, Item>();
   // This page's id: the random part names its rescue and ends its keys (the time part would not tell tabs apart).
@@ -70,10 +79,10 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       else {
         // Wiped (or new): what this page holds was not delivered, it lost its stored copy. Write it back.
         unmarked = 1;
-        items.forEach((v, k) => unsaved.set(k, v));
+        items.forEach((v, k) => (v ? unsaved.set(k, v) : items.delete(k)));
         if (unsaved.size) persist([...unsaved]);
       }
-      const missing = stored.filter((k) => k != MARK && !items.has(k));
+      const missing = stored.filter((k) => k != MARK && !items.get(k));
       if (missing[0]) (await store._get(missing)).forEach(([k, v]) => items.set(k, v));
     }
     let keys: string[] = [];
@@ -138,10 +147,11 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     list.forEach(([k, v]) => items.set(k, v));
     const over = items.size - max;
     if (over > 0) {
-      const oldest = queue._entries().filter(([, i]) => i.k == 'e').slice(0, over);
+      const oldest = [...items].filter(([, i]) => !i || i.k == 'e').sort(byKey).slice(0, over);
       warn('queue full (' + max + ' calls): oldest events dropped.');
       queue._del(oldest.map(([k]) => k));
     }
+    queue._trim();
     written();
   };
 
@@ -159,7 +169,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     _claim(ids: Ids, cid: string): void {
       const bound: Entry[] = [];
       pending.forEach(([meta]) => meta.p || meta.c != cid || (meta.p = ids));
-      items.forEach((item, k) => item.p || item.c != cid || bound.push([k, { ...item, p: ids }]));
+      items.forEach((item, k) => !item || item.p || item.c != cid || bound.push([k, { ...item, p: ids }]));
       bound.forEach(([k, v]) => items.set(k, v) && unsaved.has(k) && unsaved.set(k, v));
       if (bound[0]) store._put(bound);
     },
@@ -168,8 +178,22 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     _sync: sync,
     /** Whether this page made the call. */
     _own: (k: string) => k.endsWith(page),
-    _entries(): Entry[] {
-      return [...items].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    /** The calls whose values are in memory (after `_sync`, all of them), in call order. */
+    _entries: () => ([...items].filter((e) => e[1]) as Entry[]).sort(byKey),
+    /**
+     * Lets go of the values of events bound to a profile and safe in IndexedDB, except this page's
+     * newest (HOLD bytes of them); anonymous calls and profile updates stay, for `_claim` and the cap.
+     */
+    _trim(): void {
+      let room = HOLD;
+      [...items].reverse().forEach(([k, v]) => {
+        if (!v || v.k != 'e' || !v.p || unsaved.has(k)) return;
+        if (k.endsWith(page) && room > 0)
+          try {
+            if ((room -= JSON.stringify(v).length) >= 0) return;
+          } catch {}
+        items.set(k, 0);
+      });
     },
     /** Forgets every call, stored or not yet built (consent refused). */
     _clear(): void {

@@ -39,29 +39,31 @@ export const bytes = (s: string) => {
   return n;
 };
 
-/** Where an item keeps its event part: a symbol, so JSON (the store) and the wire never see it. */
-const PART = Symbol();
+/** Events' parts made in one delivery pass; dropped with it, so queued calls do not carry their JSON twice. */
+export type Parts = Map<Item, [text: string, bytes: number]>;
 
-/**
- * An event call as an element of a bulk request's `events`, with its size in bytes (and a comma).
- * Kept on the item: a delivery pass makes them ahead of `plan`, a few per task, so that planning
- * 1,000 events is not one long task, and a retry does not make them again.
- */
-export const eventPart = (item: Item & { [PART]?: [text: string, bytes: number] }) => {
-  if (!item[PART]) {
+/** An event call as an element of a bulk request's `events`, with its size in bytes (and a comma). */
+const eventPart = (item: Item, parts: Parts) => {
+  let part = parts.get(item);
+  if (!part) {
     const text = JSON.stringify({ type: 'event', attributes: { ...item.a, metric: { data: { type: 'metric', attributes: { name: item.m } } } } });
-    item[PART] = [text, bytes(text) + 1];
+    parts.set(item, (part = [text, bytes(text) + 1]));
   }
-  return item[PART];
+  return part;
 };
 
-/** Makes the events' parts ahead of `plan`, at most BUDGET ms a task. */
+/**
+ * Makes the events' parts ahead of `plan`, at most BUDGET ms a task: made by `plan` itself, 1,000
+ * events were one task of 15–50 ms.
+ */
 export const prepare = async (entries: Entry[]) => {
+  const parts: Parts = new Map();
   let until = performance.now() + BUDGET;
   for (const [, item] of entries) {
     if (performance.now() > until) await nextTask(), (until = performance.now() + BUDGET);
-    item.k == 'p' || eventPart(item);
+    item.k == 'p' || eventPart(item, parts);
   }
+  return parts;
 };
 
 const request = (path: string, body: string, entries: Entry[], n = bytes(body)): Request => ({ _path: '/client/' + path, _body: body, _entries: entries, _bytes: n });
@@ -72,8 +74,9 @@ const request = (path: string, body: string, entries: Entry[], n = bytes(body)):
  * group, profile updates go first, one `/client/profiles` request each; events go one per
  * `/client/events`, or up to MAX_EVENTS and maxBytes per `/client/event-bulk-create`, never with
  * a metric and `unique_id` pair twice in one request (Klaviyo fails the whole request for that).
+ * `parts`: the events' JSON, made ahead by `prepare` (what is missing is made here).
  */
-export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes = MAX_BYTES): { _groups: Group[]; _expired: Entry[] } {
+export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes = MAX_BYTES, parts: Parts = new Map()): { _groups: Group[]; _expired: Entry[] } {
   const groups: Record<string, Entry[]> = {};
   const expired: Entry[] = [];
   for (const entry of entries) {
@@ -88,20 +91,20 @@ export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes =
     const profiles: Request[] = [];
     const requests: Request[] = [];
     let chunk: Entry[] = [];
-    let parts: string[] = [];
+    let texts: string[] = [];
     let size = 0;
     let pairs: Record<string, 1> = {};
     const cut = () => {
       if (chunk[1]) {
-        // Its size without counting the body again: the parts' sizes (each with a comma) are known.
+        // Its size without counting the body again: the texts' sizes (each with a comma) are known.
         const head = '{"data":{"type":"event-bulk-create","attributes":{"profile":' + profile + ',"events":{"data":[';
-        requests.push(request('event-bulk-create', head + parts + ']}}}}', chunk, bytes(head) + size + 4));
+        requests.push(request('event-bulk-create', head + texts + ']}}}}', chunk, bytes(head) + size + 4));
       } else if (chunk[0]) {
         // A lone event: its entry with the profile added inside `attributes`.
-        requests.push(request('events', '{"data":' + parts[0].slice(0, -2) + ',"profile":' + profile + '}}}', chunk));
+        requests.push(request('events', '{"data":' + texts[0].slice(0, -2) + ',"profile":' + profile + '}}}', chunk));
       }
       chunk = [];
-      parts = [];
+      texts = [];
       size = 0;
       pairs = {};
     };
@@ -111,11 +114,11 @@ export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes =
         profiles.push(request('profiles', JSON.stringify({ data: { type: 'profile', attributes: { ...a, ...JSON.parse(id) }, meta: x } }), [entry]));
         continue;
       }
-      const [part, n] = eventPart(entry[1]);
+      const [part, n] = eventPart(entry[1], parts);
       const pair = m + '\n' + a.unique_id;
       if (chunk.length >= MAX_EVENTS || size + n > maxBytes - profile.length - 99 || pairs[pair]) cut();
       chunk.push(entry);
-      parts.push(part);
+      texts.push(part);
       size += n;
       pairs[pair] = 1;
     }

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { SLICE, createQueue } from '../src/queue';
+import { IDBFactory } from 'fake-indexeddb';
+import { HOLD, SLICE, createQueue } from '../src/queue';
 import { openStore } from '../src/store';
 import type { Item } from '../src/types';
 
@@ -222,5 +223,55 @@ describe('store', () => {
     expect(await ours()).toEqual([]);
     expect(transactions.mock.calls.map(([, mode]) => mode)).toEqual(['readwrite', 'readonly', 'readonly', 'readwrite', 'readonly']);
     vi.restoreAllMocks();
+  });
+});
+
+describe('memory', () => {
+  it("holds only this page's newest events in memory once they are in IndexedDB, and reads the rest back to send", async () => {
+    const saved = globalThis.indexedDB;
+    globalThis.indexedDB = new IDBFactory();
+    try {
+      const written = vi.fn();
+      const queue = createQueue(openStore(), written);
+      await queue._loaded;
+      const sarah = { email: 'sarah@example.com' };
+      const big = (m: string): Item => ({ ...item(m), a: { properties: { text: 'x'.repeat(500) } } });
+      queue._add({ k: 'p', c: 'c', s: 1, p: sarah }, () => ({ ...item('profile'), k: 'p' }));
+      queue._add({ k: 'e', c: 'anon', s: 1 }, () => big('anonymous'));
+      for (let i = 0; i < 1000; i++) queue._add({ k: 'e', c: 'c', s: 1, p: sarah }, () => big('e' + i));
+      await vi.waitFor(() => expect(written).toHaveBeenCalled());
+      expect(queue._size()).toBe(1002);
+      const held = queue._entries();
+      const bytes = held.filter(([, i]) => i.k == 'e' && i.p).reduce((n, [, i]) => n + JSON.stringify(i).length, 0);
+      expect(bytes).toBeLessThanOrEqual(HOLD);
+      expect(bytes).toBeGreaterThan(HOLD - 1000);
+      // The newest are held; the profile update and the anonymous call always are.
+      expect(held.map(([, i]) => i.m)).toEqual(expect.arrayContaining(['profile', 'anonymous', 'e999']));
+      expect(held.map(([, i]) => i.m)).not.toContain('e0');
+      // A delivery pass reads everything back, in call order; trimming lets go again.
+      await queue._sync();
+      expect(queue._entries().map(([, i]) => i.m)).toEqual(['profile', 'anonymous', ...Array.from({ length: 1000 }, (_, i) => 'e' + i)]);
+      queue._trim();
+      expect(queue._entries()).toEqual(held);
+    } finally {
+      globalThis.indexedDB = saved;
+    }
+  });
+
+  it('holds every call in memory when IndexedDB does not work', async () => {
+    const saved = globalThis.indexedDB;
+    // @ts-expect-error: a browser without IndexedDB
+    globalThis.indexedDB = undefined;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const queue = createQueue(openStore(), () => {});
+      for (let i = 0; i < 300; i++) queue._add({ k: 'e', c: 'c', s: 1, p: { email: 'a@example.com' } }, () => ({ ...item('e' + i), a: { properties: { text: 'x'.repeat(500) } } }));
+      await vi.waitFor(() => expect(queue._entries()).toHaveLength(300));
+      queue._trim();
+      expect(queue._entries()).toHaveLength(300);
+    } finally {
+      globalThis.indexedDB = saved;
+      warn.mockRestore();
+    }
   });
 });

@@ -84,9 +84,9 @@ describe('plan', () => {
     const done = prepare(entries);
     expect(made).toBeGreaterThan(0);
     expect(made).toBeLessThan(10); // the first task stopped after about 8 ms
-    await done;
+    const parts = await done;
     expect(made).toBe(30);
-    const [request] = plan(entries, anonymous, now)._groups[0]._requests;
+    const [request] = plan(entries, anonymous, now, undefined, parts)._groups[0]._requests;
     expect(made).toBe(30);
     expect(JSON.parse(request._body).data.attributes.events.data).toHaveLength(30);
   });
