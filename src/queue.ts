@@ -48,6 +48,8 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
   const items = new Map<string, Item | 0>();
   /** Calls built but not yet known to be in IndexedDB. */
   const unsaved = new Map<string, Item>();
+  /** JSON sizes of this page's calls whose values are held, from the text made for the store. */
+  const sizes = new Map<string, number>();
   // This page's id: the random part names its rescue and ends its keys (the time part would not tell tabs apart).
   const page = randomId().slice(0, 10);
   const rescueKey = UNSAVED + page;
@@ -132,7 +134,9 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
         list.push(entry);
         // A page may have broken JSON.stringify for a while: then the store tries (and falls back to memory).
         try {
-          rows.push([entry[0], JSON.stringify(entry[1])]);
+          const text = JSON.stringify(entry[1]);
+          rows.push([entry[0], text]);
+          sizes.set(entry[0], text.length);
         } catch {
           rows.push(entry);
         }
@@ -187,12 +191,11 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     _trim(): void {
       let room = HOLD;
       [...items].reverse().forEach(([k, v]) => {
-        if (!v || v.k != 'e' || !v.p || unsaved.has(k)) return;
-        if (k.endsWith(page) && room > 0)
-          try {
-            if ((room -= JSON.stringify(v).length) >= 0) return;
-          } catch {}
+        // Calls without a size are other tabs' or were read back: held for a pass only.
+        const n = sizes.get(k);
+        if (!v || v.k != 'e' || !v.p || unsaved.has(k) || (n && (room -= n) >= 0)) return;
         items.set(k, 0);
+        sizes.delete(k);
       });
     },
     /** Forgets every call, stored or not yet built (consent refused). */
@@ -200,11 +203,12 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       pending.length = 0;
       unsaved.clear();
       items.clear();
+      sizes.clear();
       store._clear();
     },
     /** Removes calls that were delivered or can never be. */
     _del(keys: string[]): Promise<unknown> {
-      keys.forEach((k) => items.delete(k) && unsaved.delete(k));
+      keys.forEach((k) => (items.delete(k), sizes.delete(k), unsaved.delete(k)));
       if (rescued) rescue();
       return store._del(keys);
     },

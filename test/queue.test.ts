@@ -251,7 +251,10 @@ describe('memory', () => {
       // A delivery pass reads everything back, in call order; trimming lets go again.
       await queue._sync();
       expect(queue._entries().map(([, i]) => i.m)).toEqual(['profile', 'anonymous', ...Array.from({ length: 1000 }, (_, i) => 'e' + i)]);
+      const stringify = vi.spyOn(JSON, 'stringify');
       queue._trim();
+      expect(stringify).not.toHaveBeenCalled(); // sizes come from the text made for the store
+      stringify.mockRestore();
       expect(queue._entries()).toEqual(held);
     } finally {
       globalThis.indexedDB = saved;
