@@ -83,8 +83,9 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     let parts: Parts | undefined;
     if (keepalive) queue._writeNow();
     else {
-      // Offline: nothing to read back or plan; the `online` event flushes.
+      // Offline, or backing off: nothing to read back or plan yet (the `online` event flushes).
       if (navigator.onLine === false) return;
+      if (Date.now() < retryAt) return schedule(retryAt - Date.now());
       await queue._sync();
       parts = await prepare(queue._entries());
       // Consent may have been refused while the parts were made (and what a hiding page sent
@@ -104,7 +105,6 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       for (const g of _groups) for (const r of g._requests) (budget -= r._bytes) >= 0 && send(r, true);
       return;
     }
-    if (now < retryAt) return schedule(retryAt - now);
     failed = 0;
     for (const g of _groups) for (const r of g._requests) if (failed > 1 || !(await send(r))) break;
     failures = failed ? failures + 1 : 0;

@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDelivery } from '../src/delivery';
+import type { Queue } from '../src/queue';
+import type { Entry } from '../src/requests';
+
+const sarah = { email: 'sarah@example.com' };
+const entry = (n: number): Entry => ['k' + n, { k: 'e', m: 'M', a: { properties: {}, unique_id: 'u' + n }, p: sarah, c: 'c', s: Date.now() }];
+
+/** A queue double: what a delivery pass asks of the real one, counted. */
+const fakeQueue = (entries: Entry[]) =>
+  ({
+    _sync: vi.fn(async () => {}),
+    _entries: () => entries.slice(),
+    _own: () => true,
+    _del: vi.fn(async (keys: string[]) => keys.forEach((k) => entries.splice(entries.findIndex((e) => e[0] == k), 1))),
+    _size: () => entries.length,
+    _trim: vi.fn(),
+    _writeNow: vi.fn(),
+  }) as unknown as Queue & { _sync: ReturnType<typeof vi.fn> };
+
+describe('delivery pass', () => {
+  let online = true;
+  beforeEach(() => {
+    online = true;
+    // Node 20 has no navigator: no Web Locks, so each pass runs at once.
+    vi.stubGlobal('navigator', { get onLine() { return online; } });
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('does not read the queue back while backing off or offline', async () => {
+    const fetch = vi.fn(async () => new Response('{}', { status: 503 }));
+    vi.stubGlobal('fetch', fetch);
+    const queue = fakeQueue([entry(1), entry(2)]);
+    const delivery = createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false);
+    expect(await delivery._flush()).toBe(2);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(queue._sync).toHaveBeenCalledTimes(1);
+    // Backing off after the 503: a flush now neither sends nor reads the backlog back.
+    expect(await delivery._flush()).toBe(2);
+    expect(queue._sync).toHaveBeenCalledTimes(1);
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('offline: nothing read back, nothing sent', async () => {
+    const fetch = vi.fn(async () => new Response('{}', { status: 202 }));
+    vi.stubGlobal('fetch', fetch);
+    online = false;
+    const queue = fakeQueue([entry(1)]);
+    await createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false)._flush();
+    expect(queue._sync).not.toHaveBeenCalled();
+    expect(fetch).not.toHaveBeenCalled();
+    expect(queue._trim).toHaveBeenCalled(); // memory is still bounded
+  });
+
+  it('sends nothing when consent is refused while the pass reads the queue back', async () => {
+    const fetch = vi.fn(async () => new Response('{}', { status: 202 }));
+    vi.stubGlobal('fetch', fetch);
+    let denied = false;
+    const queue = fakeQueue([entry(1), entry(2)]);
+    queue._sync.mockImplementation(async () => void (denied = true));
+    await createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => denied)._flush();
+    expect(queue._sync).toHaveBeenCalled();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});
