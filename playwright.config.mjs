@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Debian's Chromium, never a downloaded browser; flags for running as root on a closed network.
 export default defineConfig({
   testDir: 'e2e',
+  // The three-engine suite has its own config (e2e/engines.config.mjs).
+  testIgnore: 'engines/**',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   workers: 2,

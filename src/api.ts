@@ -24,7 +24,6 @@ export function createApi(opts: Options) {
   let tracker: Tracker | undefined;
   let domain: unknown;
   let refused = 0;
-  let starting = 0;
   let capturing = 0;
   /** A tracker (so an IndexedDB connection) was opened by this page. */
   let opened = 0;
@@ -37,40 +36,64 @@ export function createApi(opts: Options) {
   /** Calls are taken into the queue: consent granted, or pending with the merchant's leave to hold them in storage. */
   const live = () => !refused && (state == 'granted' || (state == 'pending' && opts.hold == 'storage'));
 
-  // The visitor and the queue start on a task of their own (first storage and cookie reads cost
-  // the browser several ms each); calls made until then wait and settle then.
-  const start = () => {
-    if (!key || starting || !live()) return;
-    starting = 1;
-    setTimeout(() => {
-      starting = 0;
-      if (!live()) return;
-      try {
-        if (!tracker) {
-          const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || state != 'granted'));
-          opened = 1;
-          t.cookieDomain(domain);
-        }
-      } catch (e) {
-        // Calls keep waiting in memory: nothing is lost by this page, nothing thrown into it.
-        return warn('could not start: ' + e, true);
+  /** The start-up task, once scheduled (see `start`). */
+  let booting: ReturnType<typeof setTimeout> | 0 = 0;
+
+  /**
+   * Creates the tracker and replays the calls that waited for it. Normally the task `start`
+   * schedules; run at once when the page is hidden first, so that calls made in a page's first
+   * moments leave with it (a bouncing visitor never comes back to deliver them).
+   */
+  const boot = () => {
+    clearTimeout(booting);
+    booting = 0;
+    if (!live()) return;
+    try {
+      if (!tracker) {
+        const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || state != 'granted'));
+        opened = 1;
+        t.cookieDomain(domain);
       }
-      held.splice(0).forEach(([name, args, settle]) => {
-        let value: unknown;
-        try {
-          value = (tracker as any)[name](...args);
-        } catch (e) {
-          warn(name + '() failed: ' + e);
-        }
-        settle?.(value);
-      });
-      if (!capturing++)
+    } catch (e) {
+      // Calls keep waiting in memory: nothing is lost by this page, nothing thrown into it.
+      return warn('could not start: ' + e, true);
+    }
+    held.splice(0).forEach(([name, args, settle]) => {
+      let value: unknown;
+      try {
+        value = (tracker as any)[name](...args);
+      } catch (e) {
+        warn(name + '() failed: ' + e);
+      }
+      settle?.(value);
+    });
+    // Auto-capture reads the page: a task of its own, so start-up never adds up to a long task.
+    if (!capturing++)
+      setTimeout(() => {
         try {
           startCapture(api, opts.capture, live);
         } catch (e) {
           warn('auto-capture off: ' + e);
         }
-    });
+      });
+  };
+
+  // The visitor and the queue start on a task of their own (first storage and cookie reads cost
+  // the browser several ms each); calls made until then wait and settle then.
+  const start = () => {
+    if (key && !booting && live()) booting = setTimeout(boot);
+  };
+
+  /**
+   * The page is hidden or left: start-up is finished now if it was pending, then this page's calls
+   * go. The entries listen (lifecycle.ts), not the tracker: one created while the event is
+   * dispatched would not hear it, and one retired by a refusal must not send.
+   */
+  const hidden = () => {
+    try {
+      if (booting) boot();
+      tracker?._hidden();
+    } catch {}
   };
 
   const account = (id?: unknown): string | undefined => {
@@ -166,5 +189,5 @@ export function createApi(opts: Options) {
   if (state == 'denied') eraseStorage(undefined, 0);
   watchConsent(consent);
   account(opts.companyId);
-  return { _api: api, _identified: () => !!tracker?.isIdentified() };
+  return { _api: api, _identified: () => !!tracker?.isIdentified(), _hidden: hidden };
 }

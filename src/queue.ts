@@ -56,6 +56,8 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
   let rescued = 0;
   let pending: [Meta, Build][] = [];
   let seq = 0;
+  /** Counts `_claim`s: a write that saw one made its JSON text before the claim, and remakes it. */
+  let claims = 0;
 
   const rescue = () => save(rescueKey, unsaved.size ? [...unsaved] : undefined);
   /** The store lacks MARK: the next write adds it. */
@@ -64,6 +66,8 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
   const persist = (list: Entry[], rows: [string, unknown][] = list) =>
     store._put(unmarked ? [[MARK, {}], ...rows] : rows).then((ok) => {
       if (ok) (unmarked = 0), list.forEach(([k]) => unsaved.delete(k));
+      // IndexedDB failed: the localStorage copy is what the next page view takes back.
+      else rescued = 1;
       if (rescued) rescue();
     });
 
@@ -114,6 +118,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
    */
   const write = async (hidden?: unknown) => {
     if (!hidden) await loaded;
+    const claimed = claims;
     const list: Entry[] = [];
     const rows: [string, unknown][] = [];
     // Calls are built in slices of at most SLICE calls and BUDGET ms a task (all at once when
@@ -132,6 +137,9 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
           continue;
         }
         list.push(entry);
+        // Known to this page from now on: a hidden page rescues and sends it even while this
+        // write is still slicing or waiting for IndexedDB.
+        unsaved.set(entry[0], entry[1]);
         // A page may have broken JSON.stringify for a while: then the store tries (and falls back to memory).
         try {
           const text = JSON.stringify(entry[1]);
@@ -143,10 +151,16 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       }
       if (pending[0] && !hidden) await nextTask();
     }
-    list.forEach(([k, v]) => unsaved.set(k, v));
-    if (hidden) (rescued = 1), rescue();
+    if (hidden) {
+      rescued = 1;
+      rescue();
+      // Everything built, by this write or by one still waiting for IndexedDB, is sendable now:
+      // the page may not live to see those writes end. (IndexedDB runs transactions in order, so
+      // a delivery's delete never comes before the write of what it deletes.)
+      unsaved.forEach((v, k) => items.set(k, v));
+    }
     if (!list[0]) return;
-    const put = persist(list, rows);
+    const put = persist(list, claimed == claims ? rows : list);
     if (!hidden) await put;
     list.forEach(([k, v]) => items.set(k, v));
     const over = items.size - max;
@@ -173,8 +187,12 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     _claim(ids: Ids, cid: string): void {
       const bound: Entry[] = [];
       pending.forEach(([meta]) => meta.p || meta.c != cid || (meta.p = ids));
-      items.forEach((item, k) => !item || item.p || item.c != cid || bound.push([k, { ...item, p: ids }]));
-      bound.forEach(([k, v]) => items.set(k, v) && unsaved.has(k) && unsaved.set(k, v));
+      // Bound in place: a call may be in both maps, and in a write's list, as one object.
+      for (const map of [unsaved, items])
+        map.forEach((item, k) => {
+          if (item && !item.p && item.c == cid) (item.p = ids), bound.push([k, item]);
+        });
+      claims++;
       if (bound[0]) store._put(bound);
     },
     _writeNow: () => write(1),

@@ -45,9 +45,8 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
   const email = page.searchParams.get('utm_email');
   if (email) identify({ email });
 
-  // Send when the page is hidden or left; never on `unload`, which breaks the back/forward cache.
-  addEventListener('visibilitychange', () => document.hidden && delivery._hidden(), true);
-  addEventListener('pagehide', delivery._hidden);
+  // The page being hidden or left is api.ts's to hear (it may come before this tracker exists);
+  // never `unload`, which breaks the back/forward cache.
   addEventListener('online', delivery._flush);
 
   return {
@@ -77,6 +76,8 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
     /** Consent was refused: what is queued goes (this tracker's `wait()` now holds delivery for good). */
     _erase: queue._clear,
     flush: delivery._flush,
+    /** The page is hidden or left: this page's calls go now, with keepalive. */
+    _hidden: delivery._hidden,
     cookieDomain: identity._domain,
     isIdentified: () => isIdentified(visitor._ids),
   };
