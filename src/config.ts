@@ -38,4 +38,4 @@ export function checkKey(key: unknown): '' | 'private' | 'invalid' {
 }
 
 /** The endpoint origin without a trailing slash. */
-export const endpointOf = (value?: string): string => (value || DEFAULT_ENDPOINT).replace(/\/+$/, '');
+export const endpointOf = (value?: unknown): string => (typeof value == 'string' && value ? value : DEFAULT_ENDPOINT).replace(/\/+$/, '');

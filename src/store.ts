@@ -1,4 +1,4 @@
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest } from 'idb-keyval';
 import type { Entry } from './requests';
 import { warn } from './warn';
 
@@ -36,26 +36,49 @@ const chain = <T>(list: T[], op: (x: T) => IDBRequest) => {
   return requests;
 };
 
+/** Opens klite's database; closes it when another tab (or this one) deletes or upgrades it. */
+const connect = (forget: () => void) =>
+  new Promise<IDBDatabase>((opened, failed) => {
+    const req = indexedDB.open(DB_NAME);
+    req.onupgradeneeded = () => req.result.createObjectStore('queue');
+    req.onsuccess = () => {
+      const db = req.result;
+      // Holding on would block the deletion, and every later open here; the next use reopens.
+      db.onversionchange = () => (db.close(), forget());
+      // WebKit drops connections on its own ("Connection to Indexed Database server lost").
+      db.onclose = forget;
+      opened(db);
+    };
+    req.onerror = () => failed(req.error);
+  });
+
 /**
- * The durable half of the queue: one IndexedDB transaction per call, through idb-keyval's
- * store (its `entries()` carries a cursor fallback no evergreen browser needs, so reads use
- * getAllKeys, and values are read only for keys a tab does not hold yet). When IndexedDB is missing or fails (private modes, blocked, quota, site data
- * cleared), it says so once and stops; the queue keeps what it has in memory. Never rejects.
+ * The durable half of the queue: one IndexedDB transaction per call, on klite's own connection
+ * (reads use getAllKeys, and values are read only for keys a tab does not hold yet). A connection
+ * that closes or fails (WebKit losing it, another tab deleting the database, site data cleared)
+ * is opened again once and the transaction retried; when that fails too, or IndexedDB is missing
+ * (private modes, blocked, quota), klite says so once and stops using it: the queue keeps what it
+ * has in memory, with a copy in localStorage. Never rejects.
  */
 export function openStore(): Store {
-  let db: UseStore | 0 = 0;
+  let conn: Promise<IDBDatabase> | undefined;
+  let off = false;
+  const forget = () => (conn = undefined);
+  const attempt = async (mode: IDBTransactionMode, op: (s: IDBObjectStore) => unknown) => {
+    const tx = (await (conn ||= connect(forget))).transaction('queue', mode);
+    op(tx.objectStore('queue'));
+    await promisifyRequest(tx);
+  };
   const run = async (mode: IDBTransactionMode, op: (s: IDBObjectStore) => unknown): Promise<boolean> => {
-    try {
-      if (db) return await db(mode, (s) => (op(s), promisifyRequest(s.transaction))), true;
-    } catch {
-      db = 0;
-      warn('IndexedDB unavailable; using memory.');
-    }
+    for (let tries = 2; !off && tries--; )
+      try {
+        return await attempt(mode, op), true;
+      } catch {
+        forget();
+      }
+    if (!off) (off = true), warn('IndexedDB unavailable; using memory and localStorage.');
     return false;
   };
-  try {
-    db = createStore(DB_NAME, 'queue');
-  } catch {}
   return {
     // Items are stored as JSON text: IndexedDB clones a string far faster than an object graph
     // (1,000 events: about 40 ms as objects, a long task with the building around it).

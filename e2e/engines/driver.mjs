@@ -38,7 +38,7 @@ const freePort = () =>
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `source` (a function's text) with `arg` in the page; the same wrapper for every engine. */
-const script = (source, arg) => `return (${source})(${JSON.stringify(arg ?? null)})`;
+const script = (source, arg) => `return (${source})(${arg === undefined ? '' : JSON.stringify(arg)})`;
 
 // ---------------------------------------------------------------------------------------------
 // Chromium: Playwright.

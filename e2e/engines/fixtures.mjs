@@ -41,9 +41,11 @@ async function startShop() {
   const pages = new Map();
   let n = 0;
   const server = createServer(async (req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
+    const { pathname: path, searchParams } = new URL(req.url, 'http://x');
     try {
       if (path.startsWith('/dist/')) {
+        // `?delay=ms`: a slow CDN, so that a page queues calls before klite arrives.
+        await new Promise((r) => setTimeout(r, Number(searchParams.get('delay')) || 0));
         const body = await readFile(new URL('.' + path, ROOT));
         res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
         return res.end(body);
