@@ -278,3 +278,69 @@ describe('memory', () => {
     }
   });
 });
+
+describe('a page hidden while a write is under way', () => {
+  it('makes sendable at once the calls a write took and is still storing (IndexedDB slow to answer)', async () => {
+    globalThis.indexedDB = new IDBFactory();
+    const store = openStore();
+    const queue = createQueue(store, () => {});
+    await queue._loaded;
+    // IndexedDB takes its time: the write has the calls and waits.
+    vi.spyOn(store, '_put').mockImplementation(() => new Promise(() => {}));
+    for (const m of ['a', 'b', 'c']) queue._add({ k: 'e', c: 'c', s: 1 }, () => item(m));
+    await tick();
+    expect(queue._entries()).toEqual([]);
+    queue._writeNow();
+    expect(queue._entries().map(([, i]) => i.m)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('and those of a burst still being built, slice by slice', async () => {
+    const queue = createQueue(openStore(), () => {});
+    await queue._loaded;
+    for (let i = 0; i < SLICE * 3; i++) queue._add({ k: 'e', c: 'c', s: 1 }, () => item('burst'));
+    // One slice built, then the page goes.
+    await new Promise((r) => setTimeout(r, 1));
+    queue._writeNow();
+    expect(queue._entries().filter(([, i]) => i.m == 'burst')).toHaveLength(SLICE * 3);
+  });
+});
+
+describe('IndexedDB that goes away', () => {
+  it('lets a deletion through, reopens, and keeps storing', async () => {
+    const store = openStore();
+    expect(await store._put([['k1', { v: 1 }]])).toBe(true);
+    const deleted = await new Promise((done) => {
+      const req = indexedDB.deleteDatabase('klite-v1');
+      req.onsuccess = () => done('deleted');
+      req.onblocked = () => done('blocked');
+    });
+    expect(deleted).toBe('deleted');
+    expect(await store._put([['k2', { v: 2 }]])).toBe(true);
+    expect(await store._keys()).toEqual(['k2']);
+  });
+
+  it('retries a failed transaction once on a new connection; gives up with one warning when that fails too', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // A fresh module graph: warn() says each line once per page, and earlier tests said this one.
+    vi.resetModules();
+    const { openStore } = await import('../src/store');
+    const store = openStore();
+    await store._keys();
+    const tx = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    try {
+      tx.mockImplementationOnce(() => {
+        throw new DOMException('The database connection is closing.', 'InvalidStateError');
+      });
+      expect(await store._put([['once', 1]])).toBe(true);
+      tx.mockImplementation(() => {
+        throw new DOMException('Connection to Indexed Database server lost.', 'UnknownError');
+      });
+      expect(await store._put([['never', 1]])).toBe(false);
+      expect(await store._keys()).toBeUndefined();
+      expect(warn.mock.calls.filter(([m]) => String(m).includes('IndexedDB unavailable'))).toHaveLength(1);
+    } finally {
+      tx.mockRestore();
+      warn.mockRestore();
+    }
+  });
+});
