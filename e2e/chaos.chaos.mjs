@@ -2,6 +2,9 @@
 // errors, rate limits, latency, dropped connections and tabs closed mid-request, each tracking a
 // known set of events. Every event must reach the endpoint, and none may be accepted twice (the
 // endpoint dedupes by unique_id, so a second copy means klite resent a call as a new event).
+// Half the schedules end without a return: each tab tracks a last few events and leaves for good
+// (to a page without klite, or closed) in the same task; those must arrive on their own, counted
+// before any page of the shop is seen again. Then a return visit settles the rest.
 //   npm run test:chaos                      20 schedules, seed 1
 //   CHAOS_SCHEDULES=50 CHAOS_SEED=7 npm run test:chaos
 //   CHAOS_ONLY=13 npm run test:chaos        one schedule again, as printed
@@ -35,6 +38,8 @@ for (let n = 0; n < SCHEDULES; n++) {
     let seq = 0;
 
     await context.route(api.url + '/shop/**', (route) => route.fulfill({ contentType: 'text/html', body: html(api.url) }));
+    // Where a visitor goes who never comes back: a page without klite.
+    await context.route(api.url + '/shop/gone.html', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><p>gone</p>' }));
     const tabs = [];
     const open = async () => {
       const page = await context.newPage();
@@ -99,10 +104,37 @@ for (let n = 0; n < SCHEDULES; n++) {
       else await page.waitForTimeout(int(100, 800));
     }
 
-    // The storm passes: the endpoint answers again, and the visitor views one more page in each tab
-    // (klite promises delivery by the next page view at the latest; a back-off may run minutes).
+    // The storm passes: the endpoint answers again.
     await api.faults([]);
     await context.setOffline(false);
+    const ending = pick(['return', 'leave', 'close', 'return']);
+    let leftAlone = '';
+    if (ending != 'return') {
+      if (!tabs.length) await open();
+      const last = [];
+      for (const page of tabs.splice(0)) {
+        const ids = Array.from({ length: int(1, 10) }, () => `s${n}-${seq++}`);
+        const leave = ending == 'leave';
+        await page.evaluate(({ ids, leave }) => {
+          ids.forEach((cid) => klaviyo.track('Chaos', { cid }));
+          if (leave) location.href = 'gone.html';
+        }, { ids, leave }).catch(() => {}); // the page may be gone before it answers
+        if (!leave) await page.close();
+        else tabs.push(page);
+        sent.push(...ids);
+        last.push(...ids);
+      }
+      const arrived = async () => {
+        const got = new Set((await api.events()).map((e) => e.properties.cid));
+        return last.filter((id) => got.has(id)).length;
+      };
+      await expect.poll(arrived, { timeout: 10_000 }).toBe(last.length).catch(() => {});
+      const alone = await arrived();
+      leftAlone = `, ${ending} without return: ${alone} of ${last.length} last events arrived on their own`;
+      expect(alone, `schedule ${n}: events tracked right before leaving for good${leftAlone}`).toBe(last.length);
+    }
+    // The visitor views one more page in each tab (klite promises delivery by the next page view
+    // at the latest; a back-off may run minutes).
     if (!tabs.length) await open();
     for (const page of tabs) {
       await page.goto(`${api.url}/shop/end.html`);
@@ -122,7 +154,7 @@ for (let n = 0; n < SCHEDULES; n++) {
     const extra = [...unique].filter((id) => !known.has(id));
     if (extra.length) console.log(`schedule ${n}: accepted events it did not track: ${extra.join(' ')}`);
     const resent = (await api.events()).filter((e) => e.duplicate && e.metric === 'Chaos').length;
-    const line = `schedule ${n} (seed ${SEED}): ${tabs.length} tab(s) at the end, ${steps} steps [${log.join(' ')}] sent ${sent.length}, delivered ${sent.length - lost}, lost ${lost}, duplicates ${duplicates}, resends deduplicated by unique_id ${resent}`;
+    const line = `schedule ${n} (seed ${SEED}): ${tabs.length} tab(s) at the end, ${steps} steps [${log.join(' ')}] sent ${sent.length}, delivered ${sent.length - lost}, lost ${lost}, duplicates ${duplicates}, resends deduplicated by unique_id ${resent}${leftAlone}`;
     console.log(line);
     appendFileSync(results(), JSON.stringify({ n, sent: sent.length, delivered: sent.length - lost, lost, duplicates }) + '\n');
     expect(lost, line).toBe(0);
