@@ -28,7 +28,8 @@ export const LOCK = 'klite-send';
  */
 /** `wait()`: true while nothing may leave the browser (consent pending, or this tracker retired). */
 export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string, companyId: string, wait: () => boolean) {
-  const inflight = new Set<string>();
+  /** Calls on their way, by key: true when sent with keepalive (that request outlives the page). */
+  const inflight = new Map<string, boolean | undefined>();
   const locks: LockManager | undefined = navigator.locks;
   let channel: BroadcastChannel | undefined;
   try {
@@ -55,7 +56,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   const send = async (req: Request, keepalive?: boolean): Promise<boolean> => {
     const entries = req._entries;
     const keys = entries.map((e) => e[0]);
-    keys.forEach((k) => inflight.add(k));
+    keys.forEach((k) => inflight.set(k, keepalive));
     const { _status: status, _retryAfter, _detail } = await post(endpoint, req._path, companyId, req._body, keepalive);
     keys.forEach((k) => inflight.delete(k));
     if (retryable(status)) {
@@ -93,7 +94,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       if (wait()) return;
     }
     const now = Date.now();
-    const { _groups, _expired } = plan(queue._entries().filter(([k]) => !inflight.has(k) && (!keepalive || queue._own(k))), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined, parts);
+    const { _groups, _expired } = plan(queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined, parts);
     if (_expired[0]) {
       warn('undelivered calls dropped: anonymous after 14 days, others after 30.');
       queue._del(_expired.map((e) => e[0]));
@@ -157,7 +158,9 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     /**
      * The page is being hidden or left: this page's own unsent calls go now, with keepalive and
      * without waiting for the lock (a closing page may not live to get it); what is not
-     * acknowledged stays queued, for the lock holder or the next page view.
+     * acknowledged stays queued, for the lock holder or the next page view. Calls on their way in
+     * a request without keepalive go again: the browser cancels that request with the page (seen
+     * in Firefox: one event of 50 lost), and `unique_id` makes the second copy harmless.
      */
     _hidden: () => pass(true).catch(() => {}),
   };

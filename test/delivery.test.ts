@@ -62,4 +62,19 @@ describe('delivery pass', () => {
     expect(queue._sync).toHaveBeenCalled();
     expect(fetch).not.toHaveBeenCalled();
   });
+
+  it('a hidden page sends again, with keepalive, what a request without keepalive has on its way (the browser cancels that one)', async () => {
+    const sent: (boolean | undefined)[] = [];
+    const fetch = vi.fn((_: unknown, init: RequestInit) => (sent.push(init.keepalive), new Promise<Response>(() => {})));
+    vi.stubGlobal('fetch', fetch);
+    const queue = fakeQueue([entry(1), entry(2)]);
+    const delivery = createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false);
+    delivery._flush();
+    await vi.waitFor(() => expect(sent).toEqual([undefined]));
+    await delivery._hidden();
+    expect(sent).toEqual([undefined, true]);
+    // Its keepalive request outlives the page: a second hide does not send it a third time.
+    await delivery._hidden();
+    expect(sent).toEqual([undefined, true]);
+  });
 });
