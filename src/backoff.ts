@@ -12,7 +12,8 @@ export const backoff = (failures: number, random = Math.random): number => rando
 
 /** `Retry-After` → milliseconds to wait, at most a day. Klaviyo sends seconds; an HTTP date also works. */
 export function retryAfter(header: string | null | undefined, now: number): number {
-  const ms = header ? +header * 1000 || Date.parse(header) - now : 0;
+  // Absent or unreadable: NaN, so no wait.
+  const ms = +header! * 1000 || Date.parse(header!) - now;
   return ms > 0 ? Math.min(ms, 864e5) : 0;
 }
 

@@ -11,17 +11,16 @@ export const DEFAULT_ENDPOINT = 'https://a.klaviyo.com';
 export function scriptOptions(script: HTMLScriptElement | null | undefined, base: string): Options {
   if (!script) return {};
   const data = script.dataset;
-  const url = new URL(script.src || '', base);
+  const url = new URL(script.src, base);
   const q = url.searchParams;
-  // A path segment is read as a key only if it could be one: 6 letters or digits with a capital
-  // or a digit (so `/assets/klite.js` is not a key), or a private key, so that it is refused.
-  const seg = url.pathname.split('/').slice(-2)[0];
   // `no_capture=cart,forms` (or `all`) turns captures off; `checkout_path` is the shop's checkout pattern.
   const capture: CaptureOptions = { checkoutPath: q.get('checkout_path') || data.checkoutPath };
-  ((q.get('no_capture') || data.noCapture || '').match(/\w+/g) || []).forEach((k) => (capture[k as 'all'] = false));
+  (q.get('no_capture') || data.noCapture)?.match(/\w+/g)?.forEach((k) => (capture[k as 'all'] = false));
   return {
     capture,
-    companyId: q.get('company_id') || data.companyId || (/^((?=.*[A-Z0-9])[A-Za-z0-9]{6}|pk_.*)$/.test(seg) ? seg : undefined),
+    // The folder klite.js is in is read as a key only if it could be one: 6 letters or digits with
+    // a capital or a digit (so `/assets/klite.js` is not a key), or a private key, so that it is refused.
+    companyId: q.get('company_id') || data.companyId || url.pathname.match(/\/((?=[^/]*[A-Z0-9])[A-Za-z0-9]{6}|pk_[^/]*)\/[^/]*$/)?.[1],
     endpoint: q.get('endpoint') || data.endpoint,
     consent: (q.get('consent') || data.consent) as Options['consent'],
     gpc: (q.get('gpc') || data.gpc) != 'ignore',
@@ -34,7 +33,7 @@ export function scriptOptions(script: HTMLScriptElement | null | undefined, base
  * which must never reach a browser and must be rotated), 'invalid' for anything else.
  */
 export function checkKey(key: unknown): '' | 'private' | 'invalid' {
-  return /^pk_/i.test(key as string) ? 'private' : /^[A-Za-z0-9]{6}$/.test(key as string) && typeof key == 'string' ? '' : 'invalid';
+  return /^pk_/i.test(key as string) ? 'private' : typeof key == 'string' && /^[A-Za-z0-9]{6}$/.test(key) ? '' : 'invalid';
 }
 
 /** The endpoint origin without a trailing slash. */

@@ -1,8 +1,7 @@
 /** Read a cookie's raw value ('' when absent or when cookies are unavailable). */
 export function readCookie(name: string): string {
   try {
-    const m = document.cookie.match('(?:^|;) ?' + name + '=([^;]*)');
-    return m ? m[1] : '';
+    return document.cookie.match('(?:^|;) ?' + name + '=([^;]*)')?.[1] ?? '';
   } catch {
     return '';
   }

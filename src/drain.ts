@@ -1,15 +1,15 @@
 /** klaviyo.js replays these first, so later calls already know the account and the visitor. */
-const FIRST = ['account', 'cookieDomain', 'identify'];
-
-const first = (entry: unknown) => Array.isArray(entry) && FIRST.includes(entry[0]);
+const first = (entry: unknown) => Array.isArray(entry) && ['account', 'cookieDomain', 'identify'].includes(entry[0]);
 
 /**
  * The calls queued before klite loaded, in the order to replay them: `account`, `cookieDomain`
  * and `identify` entries first, then everything else in call order (function entries included).
+ * Sorts `entries` in place (the caller's own copy of the queues).
  */
 export function drainOrder(entries: unknown[]): unknown[] {
-  return entries.filter(first).concat(entries.filter((e) => !first(e)));
+  // A stable sort (as every engine's has been since ES2019) keeps call order within each part.
+  return entries.sort((a, b) => +first(b) - +first(a));
 }
 
-/** The entries of a pre-load queue, or none: a queue must be a real array to be drained. */
-export const queued = (q: unknown): unknown[] => (Array.isArray(q) ? q.slice() : []);
+/** The entries of a pre-load queue, or none: a queue must be a real array to be drained (the array itself: the caller spreads it into its own). */
+export const queued = (q: unknown): unknown[] => (Array.isArray(q) ? q : []);

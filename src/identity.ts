@@ -5,7 +5,8 @@ import { load, save } from './webstore';
 
 const IDS_KEY = 'klite:ids';
 const KX_KEY = 'klite:kx';
-const ID_FIELDS = ['email', 'phone_number', 'external_id'] as const;
+/** Profile identifiers; `_kx` (an email link's) too, though `identify()` never gives one. */
+const ID_FIELDS = ['email', 'phone_number', 'external_id', '_kx'] as const;
 
 export interface Visitor {
   /** Client id, shared with klaviyo.js through the `__kla_id` cookie. */
@@ -13,7 +14,7 @@ export interface Visitor {
   _ids: Ids;
 }
 
-export const isIdentified = (ids: Ids): boolean => !!(ids.email || ids.phone_number || ids.external_id || ids._kx);
+export const isIdentified = (ids: Ids): boolean => ID_FIELDS.some((k) => ids[k]);
 
 /** What `identify()` resolves to: the identifiers, never the internal ids (`cid`, `_kx`). */
 export function publicIdentity({ _kx, ...ids }: Ids): Identity {
@@ -31,11 +32,10 @@ export function createIdentity(companyId: string, url: URL) {
   try {
     cid = JSON.parse(atob(decodeURIComponent(readCookie('__kla_id')))).cid;
   } catch {}
-  const visitor: Visitor = { _cid: typeof cid == 'string' && cid ? cid : randomId(), _ids: load<Ids>(IDS_KEY) || {} };
   // `_kx=<token>.<COMPANY_ID>` from an email link; a token for another account is ignored.
   const kx = url.searchParams.get('_kx');
-  if (kx && kx.endsWith('.' + companyId)) save(KX_KEY, kx, true);
-  visitor._ids._kx = load(KX_KEY, true);
+  if (kx?.endsWith('.' + companyId)) save(KX_KEY, kx, true);
+  const visitor: Visitor = { _cid: typeof cid == 'string' && cid ? cid : randomId(), _ids: { ...load<Ids>(IDS_KEY), _kx: load(KX_KEY, true) } };
 
   const writeId = () => writeCookie('__kla_id', btoa('{"cid":"' + visitor._cid + '"}'), domain);
   writeId();
@@ -47,8 +47,8 @@ export function createIdentity(companyId: string, url: URL) {
       const known = visitor._ids;
       const other = ID_FIELDS.some((k) => ids[k] && known[k] && ids[k] !== known[k]);
       visitor._ids = other ? ids : { ...known, ...ids };
-      const { _kx, ...kept } = visitor._ids;
-      save(IDS_KEY, kept);
+      // `_kx` is for this session only (sessionStorage).
+      save(IDS_KEY, publicIdentity(visitor._ids));
       if (other) save(KX_KEY, undefined, true);
     },
     _domain(d?: unknown): string | undefined {

@@ -14,13 +14,15 @@ export interface ProfileParts {
   ids: Ids;
 }
 
-const text = (v: unknown) => (typeof v == 'string' ? v.trim() : typeof v == 'number' ? '' + v : '');
+/** A string or number as trimmed text; undefined for anything else, or nothing but spaces. */
+export const text = (v: unknown): string | undefined => (typeof v == 'string' ? v.trim() || undefined : typeof v == 'number' ? '' + v : undefined);
 const some = (o: object) => Object.keys(o)[0];
 
 /**
  * `identify()` properties → profile attributes. Current names (`email`, `first_name`, `city`,
  * `location: {…}`) and klaviyo.js's legacy ones (`$email`, `$id`, `$city`…) both work; `$append`,
  * `$unappend`, `$unset` become `meta.patch_properties`; every other key is a custom property.
+ * `input` is clean()'s copy, so it holds no undefined values.
  */
 export function toProfile(input: Properties): ProfileParts {
   const a: Properties = {};
@@ -32,7 +34,6 @@ export function toProfile(input: Properties): ProfileParts {
     const value = input[key];
     const name = key == '$id' ? 'external_id' : key.replace(/^\$/, '');
     const field = FIELDS.indexOf(name);
-    if (value === undefined) continue;
     if (field >= 0) text(value) && (a[name] = text(value)) && field < 3 && (ids[name] = a[name]);
     else if (LOCATION.includes(name)) location[name] = value;
     else if (key != name && PATCHES.includes(name)) patch[name] = value;
@@ -41,10 +42,11 @@ export function toProfile(input: Properties): ProfileParts {
   }
   if (some(location)) a.location = location;
   if (some(properties)) a.properties = properties;
-  return some(patch) ? { a, ids, x: { patch_properties: patch } } : { a, ids };
+  return { a, ids, x: some(patch) ? { patch_properties: patch } : undefined };
 }
 
-const YEAR = 31536e6;
+/** A year ahead, less a day for clock skew. */
+const AHEAD = 364 * 864e5;
 const Y2000 = 9466848e5;
 
 /**
@@ -55,7 +57,7 @@ const Y2000 = 9466848e5;
 export function eventTime(value: unknown, now: number): string {
   let t = +(value ?? now) || Date.parse(value as string) || now;
   if (t < 1e11) t *= 1000;
-  t = Math.min(Math.max(t, Y2000), now + YEAR - 864e5);
+  t = Math.min(Math.max(t, Y2000), now + AHEAD);
   return new Date(t - (t % 1000)).toISOString();
 }
 
@@ -66,10 +68,12 @@ export function eventTime(value: unknown, now: number): string {
  */
 export function toEvent(input: Properties, uniqueId: string, now: number): Properties {
   const { $value, $event_id, time, ...rest } = input;
-  const a: Properties = { properties: { ...rest, $use_ip: true, $is_session_activity: true } };
-  if ($value != null && $value !== '' && isFinite($value as number)) a.value = +($value as number);
-  else if ($value !== undefined) (a.properties as Properties).$value = $value;
-  a.time = eventTime(time, now);
-  a.unique_id = text($event_id) || uniqueId;
-  return a;
+  const numeric = $value != null && $value !== '' && isFinite($value as number);
+  // Undefined fields are left out of the JSON.
+  return {
+    properties: { ...rest, $use_ip: true, $is_session_activity: true, $value: numeric ? undefined : $value },
+    value: numeric ? +($value as number) : undefined,
+    time: eventTime(time, now),
+    unique_id: text($event_id) || uniqueId,
+  };
 }

@@ -28,21 +28,20 @@ const total = (items: Line[]) => (items.some((l) => l.RowTotal != null) ? items.
 
 /** The cart after adding `quantity` of `product` (one line per product), and the Added to Cart properties. */
 export function addToCart(cart: Cart, product: Product, quantity: number, origin: string): [Cart, Properties] {
-  const price = product.Price;
-  const line = (q: number): Line => ({
-    ProductID: product.ProductID,
-    SKU: product.SKU,
-    ProductName: product.ProductName,
+  const { Price, ProductID, SKU, ProductName, URL, ImageURL, Categories } = product;
+  const old = cart.items.find((l) => l.ProductID == ProductID && l.SKU == SKU);
+  const q = quantity + (old ? old.Quantity : 0);
+  const items = cart.items.filter((l) => l != old).concat({
+    ProductID,
+    SKU,
+    ProductName,
     Quantity: q,
-    ItemPrice: price,
-    RowTotal: price == null ? undefined : price * q,
-    ProductURL: product.URL,
-    ImageURL: product.ImageURL,
-    ProductCategories: product.Categories,
+    ItemPrice: Price,
+    RowTotal: Price == null ? undefined : Price * q,
+    ProductURL: URL,
+    ImageURL,
+    ProductCategories: Categories,
   });
-  const same = (l: Line) => l.ProductID == product.ProductID && l.SKU == product.SKU;
-  const old = cart.items.find(same);
-  const items = cart.items.filter((l) => l != old).concat(line(quantity + (old ? old.Quantity : 0)));
   const next = { id: cart.id, items };
   // AddedItemProductName, AddedItemProductID, AddedItemSKU, AddedItemCategories, AddedItemImageURL,
   // AddedItemURL, AddedItemPrice (and the product's other fields), AddedItemQuantity.
@@ -52,11 +51,11 @@ export function addToCart(cart: Cart, product: Product, quantity: number, origin
 }
 
 /** The cart's shape in Added to Cart and Started Checkout. */
-export const cartProperties = (cart: Cart, checkoutUrl: string): Properties => ({
-  $value: total(cart.items),
-  ItemNames: cart.items.map((l) => l.ProductName).filter(Boolean),
+export const cartProperties = ({ items }: Cart, checkoutUrl: string): Properties => ({
+  $value: total(items),
+  ItemNames: items.map((l) => l.ProductName).filter(Boolean),
   CheckoutURL: checkoutUrl,
-  Items: cart.items,
+  Items: items,
 });
 
 /** Shopify `/cart/add(.js)`, Magento `/checkout/cart/add`, WooCommerce `add-to-cart` / `?wc-ajax=add_to_cart`, BigCommerce `/cart.php` and its storefront cart API. */
@@ -72,6 +71,8 @@ export function requestOf(body: any): [quantity: number, productId?: string] {
   try {
     text = decodeURIComponent(new URLSearchParams(body) + '');
   } catch {}
-  const q = /(?:quantity|qty)\W*(\d+)/i.exec(text);
-  return [Math.max(1, q ? +q[1] : 1), (/product_?id\W*(\w+)/i.exec(text) || [])[1]];
+  const [, quantity] = /(?:quantity|qty)\W*(\d+)/i.exec(text) || [];
+  const [, productId] = /product_?id\W*(\w+)/i.exec(text) || [];
+  // Unstated or 0: one.
+  return [+quantity! || 1, productId];
 }

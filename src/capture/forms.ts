@@ -1,5 +1,5 @@
-/** Forms klite leaves alone: the merchant's `data-klite-ignore`, on the form or around it. */
-export const ignored = (form: Element) => !!form.closest('[data-klite-ignore]');
+/** Forms klite leaves alone: the merchant's `data-klite-ignore`, on the form or around it (that element, else null). */
+export const ignored = (form: Element) => form.closest('[data-klite-ignore]');
 
 /**
  * The valid email a submitted form carries, if any (newsletter, login, checkout): from an input
@@ -8,6 +8,7 @@ export const ignored = (form: Element) => !!form.closest('[data-klite-ignore]');
 export function emailOf(form: HTMLFormElement): string | undefined {
   for (const input of form.querySelectorAll('input')) {
     const value = !/password|hidden/.test(input.type) && /mail/i.test(input.type + input.name + input.id + input.autocomplete) && input.value.trim();
-    if (value && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return value;
+    // (false, when the input is not an email field, is no address either.)
+    if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value as string)) return value as string;
   }
 }

@@ -8,11 +8,6 @@ import type { Product } from './product';
 import { onRoute, routeOf } from './route';
 import { randomId } from '../ids';
 
-/** Seconds after a page view or route change at which its product data is looked for: headless storefronts render it late. */
-export const LOOKS = [0, 1, 2, 4, 7, 10];
-/** Checkout pages of Shopify, WooCommerce, BigCommerce and Magento. */
-const CHECKOUT = /\/checkouts?(\/|$)/;
-
 /**
  * Auto-capture from the markup storefronts already have: Active on Site per page view and
  * route, Viewed Product, Added to Cart (form submits, fetch and XHR to cart endpoints), Started
@@ -23,16 +18,14 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live 
   if (!o || o.all === false) return;
   const w = window as any;
   const initialPath = location.pathname;
-  const checkoutPath = o.checkoutPath ? new RegExp(o.checkoutPath) : CHECKOUT;
+  // By default, the checkout pages of Shopify, WooCommerce, BigCommerce and Magento.
+  const checkoutPath = new RegExp(o.checkoutPath || /\/checkouts?(\/|$)/);
   let route = '';
-  let viewed = '';
+  /** Whether this route's product was seen. */
+  let viewed = false;
 
   /** The page's product; a product without its own URL is at this page's. */
-  const product = (): Product | undefined => {
-    const p = readProduct(document, w, o.extract);
-    if (p) p.URL ||= routeOf(location.href);
-    return p;
-  };
+  const product = (): Product | undefined => readProduct(document, w, o.extract, routeOf(location.href));
   const cart = (): Cart => {
     const c = load<Cart>(CART_KEY);
     return Array.isArray(c?.items) ? c! : { id: randomId(), items: [] };
@@ -45,32 +38,34 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live 
     } catch {}
   };
 
-  /** Viewed Product once per product and route visit. */
+  /** Viewed Product, once per route visit (see `page`). */
   const view = () => {
     const p = product();
-    const key = p?.ProductID + '\n' + p?.ProductName;
-    if (!p || viewed == key) return;
-    viewed = key;
+    if (!p) return;
+    viewed = true;
     api.track('Viewed Product', p as Properties);
+    const { ProductName, ProductID, Categories, ImageURL, URL, Brand, Price, CompareAtPrice } = p;
     api.trackViewedItem({
-      Title: p.ProductName,
-      ItemId: p.ProductID ?? p.SKU,
-      Categories: p.Categories,
-      ImageUrl: p.ImageURL,
-      Url: p.URL,
-      Metadata: { Brand: p.Brand, Price: p.Price, CompareAtPrice: p.CompareAtPrice },
+      Title: ProductName,
+      // readProduct has made the SKU the id when there is no other.
+      ItemId: ProductID,
+      Categories,
+      ImageUrl: ImageURL,
+      Url: URL,
+      Metadata: { Brand, Price, CompareAtPrice },
     });
   };
 
   /** A page view or a new route: activity, product (now, or when a headless storefront renders it), checkout. */
   const page = () => {
-    if (routeOf(location.href) == route) return;
-    route = routeOf(location.href);
-    viewed = '';
+    const now = routeOf(location.href);
+    if (now == route) return;
+    route = now;
+    viewed = false;
     if (o.activity !== false) api.track('__activity__', activityProperties(new URL(location.href), initialPath, document.referrer, navigator.userAgent));
-    const now = route;
     // Looks stop once this route's product was seen: a product page reads its markup once.
-    if (o.product !== false) for (const s of LOOKS) setTimeout(safe(() => now == route && !viewed && view()), s * 1e3);
+    // At 0, 1, 2, 4, 7 and 10 s: headless storefronts render product data late.
+    if (o.product !== false) for (const s of [0, 1, 2, 4, 7, 10]) setTimeout(safe(() => now == route && !viewed && view()), s * 1e3);
     // The stored cart is read only on a checkout page, not on every page view.
     const c = o.checkout !== false && checkoutPath.test(location.pathname) && cart();
     if (c && c.items[0]) {

@@ -9,10 +9,9 @@ export type Extractor = (doc: Document, win: Record<string, any>) => Product | u
  */
 const item = (scope: Element): Node => {
   const node: Node = { '@type': scope.getAttribute('itemtype') };
-  scope.querySelectorAll('[itemprop]').forEach((el) => {
+  for (const el of scope.querySelectorAll('[itemprop]'))
     if (el.parentElement!.closest('[itemscope]') == scope)
       node[el.getAttribute('itemprop')!] ??= el.hasAttribute('itemscope') ? item(el) : el.getAttribute('content') || el.getAttribute('src') || el.getAttribute('href') || el.textContent!.trim();
-  });
   return node;
 };
 
@@ -24,8 +23,9 @@ export const microdata = (root: ParentNode): Node[] => [...root.querySelectorAll
  * order of trust: a merchant's extractor, JSON-LD, microdata, OpenGraph product tags, then the
  * globals platforms expose (Shopify's `ShopifyAnalytics.meta`, BigCommerce's `BCData`), so that
  * e.g. Shopify's product id completes its JSON-LD. Undefined on pages about no product, or several.
+ * `url`: the product's URL when no source states one (the page's).
  */
-export function readProduct(doc: Document, win: Record<string, any>, extract?: Extractor): Product | undefined {
+export function readProduct(doc: Document, win: Record<string, any>, extract?: Extractor, url?: string): Product | undefined {
   const og: Record<string, string> = {};
   doc.querySelectorAll('meta[property]').forEach((m) => (og[m.getAttribute('property')!] = (m as HTMLMetaElement).content));
   const sources = [
@@ -41,11 +41,15 @@ export function readProduct(doc: Document, win: Record<string, any>, extract?: E
     try {
       const found = source();
       // The merchant's extractor already speaks Klaviyo's keys; the others give schema.org nodes.
-      if (found) product = { ...(i ? toProduct(found) : JSON.parse(JSON.stringify(found))), ...product };
+      // As JSON, without the fields left undefined (which would hide a less trusted source's).
+      if (found) product = { ...JSON.parse(JSON.stringify(i ? toProduct(found) : found)), ...product };
     } catch {
       // Markup klite does not own: one source that breaks must not stop the others.
     }
   });
-  if (product) product.ProductID ??= product.SKU;
+  if (product) {
+    product.ProductID ??= product.SKU;
+    product.URL ||= url;
+  }
   return product;
 }

@@ -5,15 +5,15 @@
  * when there is no number.
  */
 export function parsePrice(value: unknown): number | undefined {
-  if (typeof value == 'number') return isFinite(value) ? value : undefined;
-  if (typeof value != 'string') return;
-  let s = value.replace(/[^\d.,-]/g, '');
-  const last = Math.max(s.lastIndexOf('.'), s.lastIndexOf(','));
-  if (last >= 0) {
-    const sep = s[last];
-    const decimal = s.includes(sep == '.' ? ',' : '.') || (s.indexOf(sep) == last && s.length - last - 1 != 3);
-    s = decimal ? s.slice(0, last).replace(/[.,]/g, '') + '.' + s.slice(last + 1) : s.replace(/[.,]/g, '');
-  }
-  const n = parseFloat(s);
-  return isFinite(n) ? n : undefined;
+  let n = value;
+  if (typeof value == 'string')
+    // Greedy: `sep` is the last separator, `tail` what follows it.
+    n = parseFloat(
+      value.replace(/[^\d.,-]/g, '').replace(/^(.*)([.,])(.*)$/, (_, head: string, sep: string, tail: string) => {
+        const decimal = head.includes(sep == '.' ? ',' : '.') || (!head.includes(sep) && tail.length != 3);
+        return head.replace(/[.,]/g, '') + (decimal ? '.' : '') + tail;
+      }),
+    );
+  // Anything but a finite number (or a string that reads as one) is no price.
+  return Number.isFinite(n) ? (n as number) : undefined;
 }

@@ -1,3 +1,4 @@
+import { text } from '../payload';
 import { parsePrice } from './price';
 
 /** A product as Klaviyo's Viewed Product and Added to Cart events name its fields. */
@@ -21,13 +22,13 @@ export interface Product {
 export type Node = Record<string, any>;
 
 const types = (n: Node) => [].concat(n['@type']).map((t) => String(t).replace(/^.*[/#]/, ''));
-const text = (v: unknown): string | undefined => (typeof v == 'string' ? v.trim() || undefined : typeof v == 'number' ? '' + v : undefined);
-const first = (v: unknown): any => (Array.isArray(v) ? v[0] : v);
+/** The first of a list, or the value itself. */
+const first = (v: unknown): any => [].concat(v as never)[0];
 /** Text, or a field of an object (brand `{name}`, image `{url}`). */
-const field = (v: unknown, key: string) => text(v && typeof v == 'object' ? (v as Node)[key] : v);
+const field = (v: any, key: string) => text(v?.[key] ?? v);
 
 /**
- * A Node's product fields under Klaviyo's keys, only those stated. A ProductGroup is one
+ * A Node's product fields under Klaviyo's keys (those not stated undefined). A ProductGroup is one
  * product; its first variant supplies what the group does not state. Prices come from an Offer,
  * an AggregateOffer, a list of either, or a `priceSpecification` (a list or strikethrough price
  * is the CompareAtPrice).
@@ -39,7 +40,7 @@ export function toProduct(node: Node): Product {
   const category = get('category');
   const p: Product = {
     ProductName: text(get('name')),
-    ProductID: text(node.productGroupID ?? node.productID ?? variant.productID),
+    ProductID: text(node.productGroupID ?? get('productID')),
     SKU: text(get('sku')),
     Categories: category ? [].concat(category).map(String) : undefined,
     ImageURL: field(first(get('image')), 'url'),
@@ -53,12 +54,12 @@ export function toProduct(node: Node): Product {
     if (/(List|Strikethrough)Price$/.test(spec.priceType)) p.CompareAtPrice = parsePrice(spec.price);
     else p.Price ??= parsePrice(spec.price);
   }
-  return JSON.parse(JSON.stringify(p));
+  return p;
 }
 
 /** Product and ProductGroup nodes in JSON-LD documents: top-level arrays and containers searched, a group's variants not counted. */
 function productNodes(value: unknown, out: Node[]): Node[] {
-  if (Array.isArray(value)) value.forEach((v) => productNodes(v, out));
+  if (Array.isArray(value)) for (const v of value) productNodes(v, out);
   else if (value && typeof value == 'object') {
     if (types(value).some((t) => /^Product(Group)?$/.test(t))) out.push(value);
     else for (const k of ['@graph', 'mainEntity', 'itemListElement', 'item']) productNodes((value as Node)[k], out);
@@ -108,7 +109,7 @@ export function nodeFromShopify(meta: Node | undefined): Node | undefined {
       name: variant.name,
       productID: product.id,
       sku: variant.sku,
-      category: product.type || undefined,
+      category: product.type,
       brand: product.vendor,
       offers: { price: variant.price / 100, priceCurrency: meta!.currency },
     };

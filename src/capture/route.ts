@@ -11,9 +11,9 @@ export function onRoute(changed: () => void): void {
   for (const name of ['pushState', 'replaceState']) {
     const original = history[name as 'pushState'];
     history[name as 'pushState'] = function (this: History) {
-      const result = original.apply(this, arguments as any);
+      // `changed` runs on a later task, once the URL has changed.
       later();
-      return result;
+      return original.apply(this, arguments as any);
     };
   }
   addEventListener('popstate', later);
