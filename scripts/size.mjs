@@ -1,15 +1,14 @@
 // Prints the bytes merchants download and fails when a budget is exceeded.
-// Targets: the core (dist/klite.core.js, issue #2) 4,096 bytes gzip; everything (dist/klite.js,
-// issue #4 and after) 6,144. Neither is met yet: until they are, each budget is a ceiling just
-// above the current size, so the bundles cannot grow unnoticed, and the gaps are printed.
+// dist/klite.js (everything): 10,240 bytes gzip, the ceiling decided in issue 15 (the old
+// 4,096 / 6,144 targets are retired); every feature pays for its bytes under it.
+// dist/klite.core.js (no auto-capture): a ceiling just above its size, so it cannot grow unnoticed.
 // The stub: 700 bytes minified.
-const TARGETS = { 'dist/klite.js': 6144, 'dist/klite.core.js': 4096 };
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const budgets = [
-  { file: 'dist/klite.js', gzip: Number(process.env.KLITE_GZIP_BUDGET || 10200) },
-  { file: 'dist/klite.core.js', gzip: 7330 },
+  { file: 'dist/klite.js', gzip: Number(process.env.KLITE_GZIP_BUDGET || 10240) },
+  { file: 'dist/klite.core.js', gzip: 7480 },
   { file: 'dist/stub.min.js', raw: 700 },
 ];
 
@@ -35,10 +34,6 @@ for (const { file, gzip, raw } of budgets) {
     console.error(`README.md quotes ${file} as ${quoted ? quoted.join(' / ') : 'nothing'}; the build is ${actual.join(' / ')}.`);
     failed = true;
   }
-}
-for (const [file, target] of Object.entries(TARGETS)) {
-  const gz = gzipSync(readFileSync(file), { level: 9 }).length;
-  if (gz > target) console.log(`${file} is ${gz - target} bytes gzip over its ${target}-byte target.`);
 }
 if (failed) {
   console.error('size: over budget');
