@@ -1,7 +1,8 @@
 import { writeCookie } from './cookie';
 import { DB_NAME } from './store';
+import type { Consent } from './types';
 
-export type Consent = 'granted' | 'denied' | 'pending';
+export type { Consent };
 export const STATES: Consent[] = ['granted', 'denied', 'pending'];
 
 /** Sets a state (automatic signals: a sticky refusal ignores them); without one, answers the current state. */

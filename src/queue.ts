@@ -1,8 +1,7 @@
 import { randomId } from './ids';
-import type { Entry } from './requests';
 import type { Store } from './store';
 import { BUDGET, nextTask } from './tasks';
-import type { Ids, Item } from './types';
+import type { Entry, Ids, Item } from './types';
 import { warn } from './warn';
 import { load, save } from './webstore';
 

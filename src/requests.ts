@@ -1,8 +1,8 @@
 import { isIdentified, type Visitor } from './identity';
 import { BUDGET, nextTask } from './tasks';
-import type { Item } from './types';
+import type { Entry, Item } from './types';
 
-export type Entry = [key: string, item: Item];
+export type { Entry };
 
 export interface Request {
   _path: string;

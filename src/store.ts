@@ -1,5 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
-import type { Entry } from './requests';
+import type { Entry } from './types';
 import { warn } from './warn';
 
 /** klite's own database; idb-keyval cannot add a store to an existing database, so the name is versioned. Values are items as JSON text. */

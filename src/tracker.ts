@@ -1,4 +1,3 @@
-import { CART_KEY } from './capture/cart';
 import { clean } from './clean';
 import { createDelivery } from './delivery';
 import { randomId } from './ids';
@@ -9,7 +8,7 @@ import { openStore } from './store';
 import type { Identity, Item } from './types';
 import { addViewed, type Viewed } from './viewed';
 import { warn } from './warn';
-import { load, save } from './webstore';
+import { CART_KEY, load, save } from './webstore';
 
 const VIEWED_KEY = 'klite:viewed';
 

@@ -1,10 +1,24 @@
-import type { Extractor } from './capture/page';
-import type { Consent } from './consent';
+// Shared types: imported by the modules, importing none of them (scripts/cycles.mjs checks it).
 
-export type { Consent };
+/** The consent states; see consent.ts. */
+export type Consent = 'granted' | 'denied' | 'pending';
 
-export type { Extractor };
-export type { Product } from './capture/product';
+/** The product auto-capture reads from a page, in Klaviyo's Viewed Product keys. */
+export interface Product {
+  ProductName?: string;
+  ProductID?: string;
+  SKU?: string;
+  Categories?: string[];
+  ImageURL?: string;
+  URL?: string;
+  Brand?: string;
+  Price?: number;
+  CompareAtPrice?: number;
+  Currency?: string;
+}
+
+/** A merchant's own product reader (`capture.extract`), tried before the page's markup. */
+export type Extractor = (doc: Document, win: Record<string, any>) => Product | undefined | null;
 
 /** Auto-capture: each kind is on unless set to false. */
 export interface CaptureOptions {
@@ -101,3 +115,6 @@ export interface Item {
   /** When the call was accepted (ms since epoch). */
   s: number;
 }
+
+/** A queued call: its key (call order, then the page's id) and the call. */
+export type Entry = [key: string, item: Item];

@@ -1,5 +1,8 @@
 const area = (session?: boolean) => (session ? sessionStorage : localStorage);
 
+/** The cart auto-capture saw (capture/cart.ts); the core's reset() forgets it. */
+export const CART_KEY = 'klite:cart';
+
 /**
  * JSON in localStorage or sessionStorage. Both can be missing or throw (sandboxed iframes,
  * disabled cookies, quota): then nothing is kept and nothing is thrown.

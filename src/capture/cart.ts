@@ -2,7 +2,7 @@ import type { Properties } from '../types';
 import type { Product } from './product';
 
 /** localStorage key of the cart klite saw; `reset()` clears it too. */
-export const CART_KEY = 'klite:cart';
+export { CART_KEY } from '../webstore';
 
 /** A cart line as Klaviyo's Added to Cart and Started Checkout events list it. */
 export interface Line {

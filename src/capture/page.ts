@@ -1,7 +1,7 @@
-import { nodeFromBigCommerce, nodeFromJsonLd, nodeFromOpenGraph, nodeFromShopify, parseJsonLd, toProduct, type Node, type Product } from './product';
+import type { Extractor, Product } from '../types';
+import { nodeFromBigCommerce, nodeFromJsonLd, nodeFromOpenGraph, nodeFromShopify, parseJsonLd, toProduct, type Node } from './product';
 
-/** A merchant's own reader for a page shape klite does not know; it runs before the built-in ones. */
-export type Extractor = (doc: Document, win: Record<string, any>) => Product | undefined | null;
+export type { Extractor };
 
 /**
  * A microdata item as a JSON-LD node: its `itemtype` as `@type`, each of its own `itemprop`s

@@ -1,19 +1,8 @@
 import { text } from '../payload';
+import type { Product } from '../types';
 import { parsePrice } from './price';
 
-/** A product as Klaviyo's Viewed Product and Added to Cart events name its fields. */
-export interface Product {
-  ProductName?: string;
-  ProductID?: string;
-  SKU?: string;
-  Categories?: string[];
-  ImageURL?: string;
-  URL?: string;
-  Brand?: string;
-  Price?: number;
-  CompareAtPrice?: number;
-  Currency?: string;
-}
+export type { Product };
 
 /**
  * A schema.org Product as JSON-LD writes it. Every source (microdata, OpenGraph, platform
