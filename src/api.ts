@@ -1,7 +1,8 @@
 import { startCapture } from './capture';
 import { checkKey, endpointOf } from './config';
-import { eraseStorage, STATES, watchConsent, type Consent } from './consent';
-import { readCookie } from './cookie';
+import { createConsent, type Consent } from './consent';
+import { watchConsent } from './consent-signals';
+import { eraseStorage } from './erase';
 import { createTracker, type Tracker } from './tracker';
 import type { Klaviyo, Options } from './types';
 import { warn } from './warn';
@@ -23,18 +24,29 @@ export function createApi(opts: Options) {
   let key: string | undefined;
   let tracker: Tracker | undefined;
   let domain: unknown;
-  let refused = 0;
-  let capturing = 0;
+  let refused = false;
+  let capturing = false;
   /** A tracker (so an IndexedDB connection) was opened by this page. */
-  let opened = 0;
-  // Klaviyo's off-switch cookie and Global Privacy Control are refusals only consent() lifts.
-  let sticky = readCookie('__kla_off') == 'true' || (opts.gpc !== false && (navigator as any).globalPrivacyControl === true);
-  let state: Consent = sticky ? 'denied' : STATES.includes(opts.consent!) ? opts.consent! : 'granted';
+  let opened = false;
   /** Calls waiting for the tracker: with a resolver once it is on its way (it comes a task later). */
   const held: [Method, unknown[], ((value: unknown) => void)?][] = [];
 
   /** Calls are taken into the queue: consent granted, or pending with the merchant's leave to hold them in storage. */
-  const live = () => !refused && (state == 'granted' || (state == 'pending' && opts.hold == 'storage'));
+  const live = () => !refused && (state() == 'granted' || (state() == 'pending' && opts.hold == 'storage'));
+
+  /** What a new consent state does: a refusal drops and erases everything, a yes starts and sends. */
+  const changed = (next: Consent) => {
+    if (next == 'denied') {
+      held.length = 0;
+      tracker?._erase();
+      tracker = undefined;
+      eraseStorage(domain as string, opened);
+    } else if (live()) {
+      start();
+      if (next == 'granted') tracker?.flush();
+    }
+  };
+  const { _set: consent, _state: state } = createConsent(opts, changed);
 
   /** The start-up task, once scheduled (see `start`). */
   let booting: ReturnType<typeof setTimeout> | 0 = 0;
@@ -50,8 +62,8 @@ export function createApi(opts: Options) {
     if (!live()) return;
     try {
       if (!tracker) {
-        const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || state != 'granted'));
-        opened = 1;
+        const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || state() != 'granted'));
+        opened = true;
         t.cookieDomain(domain);
       }
     } catch (e) {
@@ -68,7 +80,8 @@ export function createApi(opts: Options) {
       settle?.(value);
     });
     // Auto-capture reads the page: a task of its own, so start-up never adds up to a long task.
-    if (!capturing++)
+    if (!capturing) {
+      capturing = true;
       setTimeout(() => {
         try {
           startCapture(api, opts.capture, live);
@@ -76,6 +89,7 @@ export function createApi(opts: Options) {
           warn('auto-capture off: ' + e);
         }
       });
+    }
   };
 
   // The visitor and the queue start on a task of their own (first storage and cookie reads cost
@@ -101,7 +115,7 @@ export function createApi(opts: Options) {
     if (id === undefined || refused) return key;
     if (key) id != key && warn('account ' + id + ' refused: sending to ' + key);
     else if (check == 'private') {
-      refused = 1;
+      refused = true;
       held.length = 0;
       warn('private API key refused: nothing is sent or stored. Rotate it in Klaviyo.', true);
     } else if (check) warn('"' + id + '" is not a public API key (6 letters or digits).', true);
@@ -109,37 +123,9 @@ export function createApi(opts: Options) {
     return key;
   };
 
-  // The visitor's answer in one tab is their answer in every open tab of the shop.
-  let tabs: BroadcastChannel | undefined;
-  try {
-    tabs = new BroadcastChannel('klite-consent');
-    tabs.onmessage = (e) => consent(e.data[0], e.data[1], 1);
-  } catch {}
-
-  /** A new consent state; automatic signals cannot lift a sticky refusal, the merchant's consent() can. */
-  const consent = (next?: unknown, explicit?: unknown, heard?: 1): Consent => {
-    if (STATES.includes(next as Consent) && (explicit || !sticky)) {
-      if (explicit) sticky = false;
-      if (next != state) {
-        state = next as Consent;
-        heard || tabs?.postMessage([next, explicit]);
-        if (next == 'denied') {
-          held.length = 0;
-          tracker?._erase();
-          tracker = undefined;
-          eraseStorage(domain as string, opened);
-        } else if (live()) {
-          start();
-          if (next == 'granted') tracker?.flush();
-        }
-      }
-    }
-    return state;
-  };
-
   /** What a method answers without a tracker: an empty identity, `track` accepted unless refused… */
   const early = (name: Method, args: unknown[]) =>
-    name == 'identify' ? {} : name == 'track' ? !refused && state != 'denied' : name == 'isIdentified' ? false : name == 'flush' ? held.length :
+    name == 'identify' ? {} : name == 'track' ? !refused && state() != 'denied' : name == 'isIdentified' ? false : name == 'flush' ? held.length :
     name == 'cookieDomain' ? (domain = typeof args[0] == 'string' ? args[0] : domain) : undefined;
 
   const api = {} as Klaviyo;
@@ -153,7 +139,7 @@ export function createApi(opts: Options) {
         else if (tracker && live()) result = (tracker as any)[name](...args);
         else if (key && live() && name != 'cookieDomain') result = new Promise((settle) => held.push([name, args, settle]));
         else {
-          if (!refused && state != 'denied' && HELD.includes(name)) held.push([name, args]);
+          if (!refused && state() != 'denied' && HELD.includes(name)) held.push([name, args]);
           result = early(name, args);
         }
       } catch (e) {
@@ -186,7 +172,7 @@ export function createApi(opts: Options) {
     return undefined;
   };
 
-  if (state == 'denied') eraseStorage(undefined, 0);
+  if (state() == 'denied') eraseStorage(undefined, false);
   watchConsent(consent);
   account(opts.companyId);
   return { _api: api, _identified: () => !!tracker?.isIdentified(), _hidden: hidden };

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CONSENT_WAIT, watchConsent, type Consent } from '../src/consent';
+import { CONSENT_WAIT, watchConsent } from '../src/consent-signals';
+import type { Consent } from '../src/types';
 
 /** A consent state as api.ts keeps it: `set()` answers it, `set(state)` changes it. */
 const holder = (initial: Consent = 'granted') => {

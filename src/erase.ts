@@ -1,0 +1,18 @@
+import { writeCookie } from './cookie';
+import { DB_NAME } from './store';
+
+/**
+ * Erases what klite keeps in this browser: cookie, storage keys, and the IndexedDB database
+ * unless this page has it open (its tracker then clears the store, and keeps its connection).
+ */
+export function eraseStorage(domain?: string, open?: boolean): void {
+  writeCookie('__kla_id', '', domain, 0);
+  writeCookie('__kla_id', '', undefined, 0);
+  // Each access may throw where storage is blocked (even naming localStorage does).
+  try {
+    for (const area of [localStorage, sessionStorage]) Object.keys(area).forEach((k) => k.startsWith('klite:') && area.removeItem(k));
+  } catch {}
+  try {
+    open || indexedDB.deleteDatabase(DB_NAME);
+  } catch {}
+}
