@@ -2,7 +2,7 @@ import { clean } from './clean';
 import { createDelivery } from './delivery';
 import { randomId } from './ids';
 import { createIdentity, isIdentified, publicIdentity } from './identity';
-import { toEvent, toProfile } from './payload';
+import { toEvent, toProfile } from './attributes';
 import { createQueue } from './queue';
 import { openStore } from './store';
 import type { Identity, Item } from './types';

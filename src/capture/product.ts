@@ -1,4 +1,4 @@
-import { text } from '../payload';
+import { text } from '../attributes';
 import type { Product } from '../types';
 import { parsePrice } from './price';
 

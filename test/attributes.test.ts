@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventTime, toEvent, toProfile } from '../src/payload';
+import { eventTime, toEvent, toProfile } from '../src/attributes';
 
 describe('toProfile', () => {
   it('maps current names, location fields and custom properties', () => {
