@@ -56,8 +56,11 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   const send = async (req: Request, keepalive?: boolean): Promise<boolean> => {
     const entries = req._entries;
     const keys = entries.map((e) => e[0]);
+    // In flight once the request has left (post() calls fetch before it first waits): a closing
+    // page stopped before that must not count these calls as on their way.
+    const outcome = post(endpoint, req._path, companyId, req._body, keepalive);
     keys.forEach((k) => inflight.set(k, keepalive));
-    const { _status: status, _retryAfter, _detail } = await post(endpoint, req._path, companyId, req._body, keepalive);
+    const { _status: status, _retryAfter, _detail } = await outcome;
     keys.forEach((k) => inflight.delete(k));
     if (retryable(status)) {
       retryAt = Math.max(retryAt, Date.now() + retryAfter(_retryAfter, Date.now()));

@@ -127,18 +127,22 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     while (pending[0]) {
       const until = performance.now() + BUDGET;
       for (let n = 0; pending[0] && (hidden || (n++ < SLICE && performance.now() < until)); ) {
-        const [meta, build] = pending.shift()!;
-        let entry: Entry;
+        const [meta, build] = pending[0];
+        let entry: Entry | undefined;
         try {
           entry = [key(), { ...build(), ...meta }];
+          // Known to this page from now on: a hidden page rescues and sends it even while this
+          // write is still slicing or waiting for IndexedDB.
+          unsaved.set(entry[0], entry[1]);
         } catch {
           warn('unreadable call dropped.');
-          continue;
         }
+        // Out of `pending` only once it is in `unsaved`: a closing page's script may be stopped
+        // at any point (Firefox does, closing a tab on a loaded machine), and the next hide
+        // event's pass must find each call in one or the other (in both, it goes twice: at least once).
+        pending.shift();
+        if (!entry) continue;
         list.push(entry);
-        // Known to this page from now on: a hidden page rescues and sends it even while this
-        // write is still slicing or waiting for IndexedDB.
-        unsaved.set(entry[0], entry[1]);
         // A page may have broken JSON.stringify for a while: then the store tries (and falls back to memory).
         try {
           const text = JSON.stringify(entry[1]);

@@ -51,6 +51,10 @@ test('leave with return: what the closing page could not deliver, the next page 
     location.href = '/elsewhere';
   }, { n: 10 }).catch(() => {}); // the page is gone before it answers, in some engines
   await expect.poll(() => tab.evaluate(() => location.pathname).catch(() => ''), { timeout: 10_000 }).toBe('/elsewhere');
+  // The closing page's keepalive requests may land after the navigation (Firefox): the faults
+  // stay until they have come and failed.
+  await expect.poll(async () => (await api.requests()).filter((r) => r.status === 503 && r.path.includes('event')).length).toBeGreaterThan(0);
+  await new Promise((r) => setTimeout(r, 1000));
   await api.faults([]);
   expect((await api.events()).length).toBe(0);
   await tab.goto(url);

@@ -31,16 +31,18 @@ else if (${auto}) (function wait() {
 })();
 </script></head><body></body></html>`;
 
-/** This run's events, counted once they stop arriving (or after `ms`). */
+/** How many of this run's events arrived, once all did or after `ms`; for a short run, which are missing and what was sent. */
 async function arrived(api, run, ms = 8000) {
   const end = Date.now() + ms;
-  let n = 0;
+  let got = new Set();
   while (Date.now() < end) {
-    n = (await api.events()).filter((e) => !e.duplicate && e.properties.run === run).length;
-    if (n >= CALLS) break;
+    got = new Set((await api.events()).filter((e) => !e.duplicate && e.properties.run === run).map((e) => e.properties.i));
+    if (got.size >= CALLS) return { arrived: got.size };
     await new Promise((r) => setTimeout(r, 100));
   }
-  return n;
+  const missing = Array.from({ length: CALLS }, (_, i) => i).filter((i) => !got.has(i));
+  const requests = (await api.requests()).map((r) => `${r.path} ${r.status}${r.body ? ' ' + (r.body.match(/"unique_id"/g) || []).length + ' events' : ''}`);
+  return { arrived: got.size, missing, requests };
 }
 
 for (const how of ['navigation', 'tab closed']) {
@@ -67,7 +69,7 @@ for (const how of ['navigation', 'tab closed']) {
         }
         await tab.close();
       }
-      results.push({ run, moment: MOMENTS[moment], arrived: await arrived(api, run) });
+      results.push({ run, moment: MOMENTS[moment], ...(await arrived(api, run)) });
       if (run) await s.close();
     }
     const short = results.filter((r) => r.arrived !== CALLS);
