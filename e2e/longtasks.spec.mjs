@@ -10,6 +10,7 @@ test("the long-task check sees klite's own tasks", async ({ page, api, open, kli
     const big = Array.from({ length: 4000 }, (_, i) => ({ i, s: 'x' + i }));
     for (let n = 0; n < 40; n++) klaviyo.track('Heavy', { a: big, b: big, c: big, d: big, e: big, f: big, g: big, h: big });
   });
-  await expect.poll(() => kliteLongTasks.length).toBeGreaterThan(0);
-  expect(kliteLongTasks[0]).toMatchObject({ invoker: expect.stringContaining('setTimeout') });
+  // The building task (a timer); on a loaded machine the storing that follows (an IndexedDB
+  // callback) may be seen first.
+  await expect.poll(() => kliteLongTasks.some((t) => t.invoker.includes('setTimeout'))).toBe(true);
 });
