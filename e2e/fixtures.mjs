@@ -4,7 +4,7 @@
 import { test as base, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { startServer } from '../demo/server.mjs';
-import { conformance } from '../test/openapi.mjs';
+import { eventCount, requestProblems } from './endpoint-checks.mjs';
 
 export { expect };
 
@@ -92,24 +92,11 @@ export const test = base.extend({
       requests: () => get('requests'),
       counters: () => get('counters'),
       faults: (list) => request.post(endpoint.url + '/__faults', { data: list }),
-      /** Waits until `n` events arrived (duplicates excluded) and returns them. */
-      async eventCount(n, timeout = 20_000) {
-        await expect.poll(async () => (await api.events()).filter((e) => !e.duplicate).length, { timeout }).toBe(n);
-        return (await api.events()).filter((e) => !e.duplicate);
-      },
+      eventCount: (n, timeout) => eventCount(api, n, timeout),
     };
     await use(api);
-    // Conformance: every body that reached the endpoint, including refused and faulted ones.
-    const problems = [];
-    for (const r of await api.requests()) {
-      if (!r.body) continue;
-      const p = conformance(r.path, r.body);
-      if (p) problems.push(p);
-      if (r.headers.revision !== '2026-07-15') problems.push(`${r.path}: revision header ${r.headers.revision}`);
-      if (!/^[A-Za-z0-9]{6}$/.test(r.query.company_id || '')) problems.push(`${r.path}: company_id ${r.query.company_id}`);
-      // No personal data in URLs: the query carries the public key and nothing else.
-      if (Object.keys(r.query).join() !== 'company_id') problems.push(`${r.path}: query ${JSON.stringify(r.query)}`);
-    }
+    // Every body that reached the endpoint, including refused and faulted ones.
+    const problems = requestProblems(await api.requests());
     expect(problems, 'requests conform to the OpenAPI documents').toEqual([]);
   },
 

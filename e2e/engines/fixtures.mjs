@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { startServer } from '../../demo/server.mjs';
-import { conformance } from '../../test/openapi.mjs';
+import { eventCount, requestProblems } from '../endpoint-checks.mjs';
 import { launch, missing } from './driver.mjs';
 
 export { expect };
@@ -122,20 +122,11 @@ export const test = base.extend({
         await fetch(`${endpoint.url}/__reset?test=${id}-${n}`, { method: 'POST' });
         api.url = `${endpoint.url}/t/${id}-${n}`;
       },
-      /** Waits until `n` events arrived (duplicates excluded) and returns them. */
-      async eventCount(n, timeout = 20_000) {
-        await expect.poll(async () => (await api.events()).filter((e) => !e.duplicate).length, { timeout }).toBe(n);
-        return (await api.events()).filter((e) => !e.duplicate);
-      },
+      eventCount: (n, timeout) => eventCount(api, n, timeout),
     };
     await use(api);
-    const problems = [];
-    for (const r of await api.requests()) {
-      if (!r.body) continue;
-      const p = conformance(r.path, r.body);
-      if (p) problems.push(p);
-      if (r.headers.revision !== '2026-07-15') problems.push(`${r.path}: revision header ${r.headers.revision}`);
-    }
+    // Every body that reached the endpoint, including refused and faulted ones.
+    const problems = requestProblems(await api.requests());
     expect(problems, 'requests conform to the OpenAPI documents').toEqual([]);
   },
 
