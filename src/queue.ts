@@ -64,6 +64,9 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
   /** Stores `list`; `rows` are the same calls as JSON text when the caller has made it already. */
   const persist = (list: Entry[], rows: [string, unknown][] = list) =>
     store._put(unmarked ? [[MARK, {}], ...rows] : rows).then((ok) => {
+      // Sendable before it stops being unsaved: a closing page's script may be stopped between
+      // any two steps (see write), and each call must be in `pending`, `unsaved` or `items`.
+      list.forEach(([k, v]) => items.set(k, v));
       if (ok) (unmarked = 0), list.forEach(([k]) => unsaved.delete(k));
       // IndexedDB failed: the localStorage copy is what the next page view takes back.
       else rescued = 1;

@@ -70,7 +70,7 @@ describe('delivery pass', () => {
     const queue = fakeQueue([entry(1), entry(2)]);
     const delivery = createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false);
     delivery._flush();
-    await vi.waitFor(() => expect(sent).toEqual([undefined]));
+    await vi.waitFor(() => expect(sent).toEqual([undefined]), { timeout: 5000 });
     await delivery._hidden();
     expect(sent).toEqual([undefined, true]);
     // Its keepalive request outlives the page: a second hide does not send it a third time.
