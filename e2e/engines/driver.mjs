@@ -202,7 +202,41 @@ async function webkit() {
   };
 }
 
-/** Starts `engine`: `{ version, session(): { tab(), close() }, close() }`. */
-export function launch(engine) {
-  return { chromium, firefox, webkit }[engine]();
+// ---------------------------------------------------------------------------------------------
+// Every call bounded: a browser that stops answering (Chromium, once in a while, never answers
+// the disposal of a context) must cost a test a clear line, not the suite its time budget.
+
+const LIMITS = { session: 30_000, tab: 30_000, goto: 45_000, evaluate: 45_000, close: 15_000 };
+
+function bounded(engine, what, promise) {
+  const ms = LIMITS[what];
+  let timer;
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => {
+      const line = `${engine}: ${what} did not answer in ${ms / 1000} s`;
+      // A close that hangs leaves nothing a test checks; the browser is ended at the worker's end.
+      if (what == 'close') console.log(line + '; going on'), resolve();
+      else reject(new Error(line));
+    }, ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Starts `engine`: `{ version, session(): { tab(), close() }, close() }`, every call bounded. */
+export async function launch(engine) {
+  const browser = await { chromium, firefox, webkit }[engine]();
+  const wrap = (object, names) => {
+    const out = { ...object };
+    for (const name of names) out[name] = (...args) => bounded(engine, name, object[name](...args));
+    return out;
+  };
+  const tab = (t) => wrap(t, ['goto', 'evaluate', 'close']);
+  const session = (s) => ({ ...wrap(s, ['close']), tab: () => bounded(engine, 'tab', s.tab().then(tab)) });
+  return {
+    get version() {
+      return browser.version;
+    },
+    session: () => bounded(engine, 'session', browser.session().then(session)),
+    close: () => bounded(engine, 'close', browser.close()),
+  };
 }
