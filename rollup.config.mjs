@@ -1,16 +1,22 @@
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { readFileSync } from 'node:fs';
 
-// Internal fields start with `_` and are mangled; wire-format (JSON:API) names, stored item
-// fields and public method names never start with `_` (except `_kx`, kept in `reserved`).
-const minify = terser({
-  ecma: 2020,
-  compress: { passes: 5, pure_getters: true, unsafe_arrows: true, unsafe: true, unsafe_methods: true, unsafe_comps: true, unsafe_undefined: true, hoist_funs: true, toplevel: true },
-  toplevel: true,
-  mangle: { properties: { regex: /^_[a-z]/i, reserved: ['_kx', '_learnq', '_klOnsite'] } },
-  format: { comments: false },
-});
+// Internal fields start with `_` and are mangled; wire-format (JSON:API) names and public method
+// names never start with `_` (except `_kx`, kept in `reserved`). The fields of a stored call are
+// internal too, but their mangled names are a stored format: mangle.json pins each one.
+const pinned = JSON.parse(readFileSync(new URL('./mangle.json', import.meta.url), 'utf8')).props;
+const minify = () =>
+  terser({
+    ecma: 2020,
+    compress: { passes: 5, pure_getters: true, unsafe_arrows: true, unsafe: true, unsafe_methods: true, unsafe_comps: true, unsafe_undefined: true, hoist_funs: true, toplevel: true },
+    toplevel: true,
+    mangle: { properties: { regex: /^_[a-z]/i, reserved: ['_kx', '_learnq', '_klOnsite'] } },
+    // A fresh copy per bundle: terser adds the names it makes to the cache it is given.
+    nameCache: { props: { props: { ...pinned } } },
+    format: { comments: false },
+  });
 
 /** Replaces auto-capture with a no-op: the core-only bundle. */
 const noCapture = {
@@ -23,9 +29,9 @@ const plugins = () => [resolve(), typescript({ tsconfig: './tsconfig.json', decl
 
 export default [
   // The script tag: reads its own <script> element, installs window.klaviyo, drains stub queues.
-  { input: 'src/browser.ts', output: { file: 'dist/klite.js', format: 'iife', strict: false }, plugins: [...plugins(), minify] },
+  { input: 'src/browser.ts', output: { file: 'dist/klite.js', format: 'iife', strict: false }, plugins: [...plugins(), minify()] },
   // The same without auto-capture, for shops that send their own events (and to measure the core).
-  { input: 'src/browser.ts', output: { file: 'dist/klite.core.js', format: 'iife', strict: false }, plugins: [noCapture, ...plugins(), minify] },
+  { input: 'src/browser.ts', output: { file: 'dist/klite.core.js', format: 'iife', strict: false }, plugins: [noCapture, ...plugins(), minify()] },
   // npm: `import { init } from 'klite'`.
-  { input: 'src/index.ts', output: { file: 'dist/klite.mjs', format: 'es' }, plugins: [...plugins(), minify] },
+  { input: 'src/index.ts', output: { file: 'dist/klite.mjs', format: 'es' }, plugins: [...plugins(), minify()] },
 ];

@@ -7,9 +7,9 @@ const PATCHES = ['append', 'unappend', 'unset'];
 
 export interface ProfileParts {
   /** JSON:API profile attributes (identifiers, fields, location, properties). */
-  a: Properties;
+  _attributes: Properties;
   /** `meta.patch_properties`, when `$append/$unappend/$unset` were given. */
-  x?: Properties;
+  _meta?: Properties;
   /** The identifiers among the attributes. */
   ids: Ids;
 }
@@ -25,7 +25,7 @@ const some = (o: object) => Object.keys(o)[0];
  * `input` is clean()'s copy, so it holds no undefined values.
  */
 export function toProfile(input: Properties): ProfileParts {
-  const a: Properties = {};
+  const attributes: Properties = {};
   const location: Properties = {};
   const properties: Properties = {};
   const patch: Properties = {};
@@ -34,15 +34,15 @@ export function toProfile(input: Properties): ProfileParts {
     const value = input[key];
     const name = key == '$id' ? 'external_id' : key.replace(/^\$/, '');
     const field = FIELDS.indexOf(name);
-    if (field >= 0) text(value) && (a[name] = text(value)) && field < 3 && (ids[name] = a[name]);
+    if (field >= 0) text(value) && (attributes[name] = text(value)) && field < 3 && (ids[name] = attributes[name]);
     else if (LOCATION.includes(name)) location[name] = value;
     else if (key != name && PATCHES.includes(name)) patch[name] = value;
     else if (key == 'location') Object.assign(location, value);
     else properties[key] = value;
   }
-  if (some(location)) a.location = location;
-  if (some(properties)) a.properties = properties;
-  return { a, ids, x: some(patch) ? { patch_properties: patch } : undefined };
+  if (some(location)) attributes.location = location;
+  if (some(properties)) attributes.properties = properties;
+  return { _attributes: attributes, ids, _meta: some(patch) ? { patch_properties: patch } : undefined };
 }
 
 /** A year ahead, less a day for clock skew. */

@@ -8,8 +8,8 @@ import { load, save } from './webstore';
 const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : 1);
 
 /** Who made a call and when; the rest of the item is built on the next task. */
-export type Meta = Pick<Item, 'k' | 'p' | 'c' | 's'>;
-type Build = () => Pick<Item, 'a' | 'm' | 'x'>;
+export type Meta = Pick<Item, '_kind' | '_profile' | '_client' | '_accepted'>;
+type Build = () => Pick<Item, '_attributes' | '_metric' | '_meta'>;
 
 /** localStorage keys of calls rescued by a page that was hidden: this prefix and the page's id. */
 const UNSAVED = 'klite:unsaved:';
@@ -171,7 +171,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     list.forEach(([k, v]) => items.set(k, v));
     const over = items.size - max;
     if (over > 0) {
-      const oldest = [...items].filter(([, i]) => !i || i.k == 'e').sort(byKey).slice(0, over);
+      const oldest = [...items].filter(([, i]) => !i || i._kind == 'e').sort(byKey).slice(0, over);
       warn('queue full (' + max + ' calls): oldest events dropped.');
       queue._del(oldest.map(([k]) => k));
     }
@@ -192,11 +192,11 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
      */
     _claim(ids: Ids, cid: string): void {
       const bound: Entry[] = [];
-      pending.forEach(([meta]) => meta.p || meta.c != cid || (meta.p = ids));
+      pending.forEach(([meta]) => meta._profile || meta._client != cid || (meta._profile = ids));
       // Bound in place: a call may be in both maps, and in a write's list, as one object.
       for (const map of [unsaved, items])
         map.forEach((item, k) => {
-          if (item && !item.p && item.c == cid) (item.p = ids), bound.push([k, item]);
+          if (item && !item._profile && item._client == cid) (item._profile = ids), bound.push([k, item]);
         });
       claims++;
       if (bound[0]) store._put(bound);
@@ -217,7 +217,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       [...items].reverse().forEach(([k, v]) => {
         // Calls without a size are other tabs' or were read back: held for a pass only.
         const n = sizes.get(k);
-        if (!v || v.k != 'e' || !v.p || unsaved.has(k) || (n && (room -= n) >= 0)) return;
+        if (!v || v._kind != 'e' || !v._profile || unsaved.has(k) || (n && (room -= n) >= 0)) return;
         items.set(k, 0);
         sizes.delete(k);
       });

@@ -46,7 +46,7 @@ export type Parts = Map<Item, [text: string, bytes: number]>;
 const eventPart = (item: Item, parts: Parts) => {
   let part = parts.get(item);
   if (!part) {
-    const text = JSON.stringify({ type: 'event', attributes: { ...item.a, metric: { data: { type: 'metric', attributes: { name: item.m } } } } });
+    const text = JSON.stringify({ type: 'event', attributes: { ...item._attributes, metric: { data: { type: 'metric', attributes: { name: item._metric } } } } });
     parts.set(item, (part = [text, bytes(text) + 1]));
   }
   return part;
@@ -61,7 +61,7 @@ export const prepare = async (entries: Entry[]) => {
   let until = performance.now() + BUDGET;
   for (const [, item] of entries) {
     if (performance.now() > until) await nextTask(), (until = performance.now() + BUDGET);
-    item.k == 'p' || eventPart(item, parts);
+    item._kind == 'p' || eventPart(item, parts);
   }
   return parts;
 };
@@ -80,9 +80,9 @@ export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes =
   const groups: Record<string, Entry[]> = {};
   const expired: Entry[] = [];
   for (const entry of entries) {
-    const { p, c, s } = entry[1];
-    const ids = p || (c == visitor._cid && isIdentified(visitor._ids) && visitor._ids);
-    if (now - s > (ids ? TTL : ANONYMOUS_TTL)) expired.push(entry);
+    const { _profile, _client, _accepted } = entry[1];
+    const ids = _profile || (_client == visitor._cid && isIdentified(visitor._ids) && visitor._ids);
+    if (now - _accepted > (ids ? TTL : ANONYMOUS_TTL)) expired.push(entry);
     else if (ids) (groups[JSON.stringify(ids)] ||= []).push(entry);
   }
   const out: Group[] = [];
@@ -109,13 +109,13 @@ export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes =
       pairs = {};
     };
     for (const entry of groups[id]) {
-      const { k, a, x, m } = entry[1];
-      if (k == 'p') {
-        profiles.push(request('profiles', JSON.stringify({ data: { type: 'profile', attributes: { ...a, ...JSON.parse(id) }, meta: x } }), [entry]));
+      const { _kind, _attributes, _meta, _metric } = entry[1];
+      if (_kind == 'p') {
+        profiles.push(request('profiles', JSON.stringify({ data: { type: 'profile', attributes: { ..._attributes, ...JSON.parse(id) }, meta: _meta } }), [entry]));
         continue;
       }
       const [part, n] = eventPart(entry[1], parts);
-      const pair = m + '\n' + a.unique_id;
+      const pair = _metric + '\n' + _attributes.unique_id;
       if (chunk.length >= MAX_EVENTS || size + n > maxBytes - profile.length - 99 || pairs[pair]) cut();
       chunk.push(entry);
       texts.push(part);

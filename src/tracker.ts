@@ -27,15 +27,15 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
   let n = 0;
 
   /** Queues a call with who made it and when; `build` copies the caller's data on the next task. */
-  const enqueue = (k: Item['k'], build: () => Pick<Item, 'a' | 'm' | 'x'>) =>
-    queue._add({ k, p: isIdentified(visitor._ids) ? { ...visitor._ids } : undefined, c: visitor._cid, s: Date.now() }, build);
+  const enqueue = (_kind: Item['_kind'], build: () => Pick<Item, '_attributes' | '_metric' | '_meta'>) =>
+    queue._add({ _kind, _profile: isIdentified(visitor._ids) ? { ...visitor._ids } : undefined, _client: visitor._cid, _accepted: Date.now() }, build);
 
   const identify = (props: unknown): Identity => {
     // Copied now, not on the next task: the identifiers take effect at once.
-    const { a, x, ids } = toProfile(clean(props));
+    const { _attributes, _meta, ids } = toProfile(clean(props));
     identity._merge(ids);
     if (isIdentified(visitor._ids)) queue._claim({ ...visitor._ids }, visitor._cid);
-    enqueue('p', () => (x ? { a, x } : { a }));
+    enqueue('p', () => (_meta ? { _attributes, _meta } : { _attributes }));
     return publicIdentity(visitor._ids);
   };
 
@@ -56,7 +56,7 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
       const uid = pageId + (n++).toString(36);
       const at = Date.now();
       // Klaviyo takes names under 128 characters.
-      enqueue('e', () => ({ m: metric.slice(0, 127), a: toEvent(clean(props), uid, at) }));
+      enqueue('e', () => ({ _metric: metric.slice(0, 127), _attributes: toEvent(clean(props), uid, at) }));
       return true;
     },
     trackViewedItem(item: unknown): void {
@@ -70,7 +70,7 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
       save(VIEWED_KEY, undefined);
       save(CART_KEY, undefined);
       // The forgotten visitor's anonymous calls can never be attributed to anyone now.
-      queue._del(queue._entries().filter(([, i]) => !i.p && i.c == cid).map(([k]) => k));
+      queue._del(queue._entries().filter(([, i]) => !i._profile && i._client == cid).map(([k]) => k));
     },
     /** Consent was refused: what is queued goes (this tracker's `wait()` now holds delivery for good). */
     _erase: queue._clear,

@@ -96,24 +96,26 @@ export interface Klaviyo {
 export type Ids = Identity & { _kx?: string };
 
 /**
- * One accepted call as it is stored in IndexedDB. The field names are a stored format: they
- * outlive a klite version, so they are never renamed or mangled.
+ * One accepted call as it is stored in IndexedDB (and in localStorage rescues). The stored names
+ * are a format that outlives a klite version: the build pins each field to its one-letter stored
+ * key with `mangle.json` (`_kind` is stored as `k`, and so on); test/stored-format.test.ts and
+ * e2e/stored-format.spec.mjs keep map, source and bundle in step.
  */
 export interface Item {
   /** 'e' an event, 'p' a profile update. */
-  k: 'e' | 'p';
+  _kind: 'e' | 'p';
   /** Metric name (events). */
-  m?: string;
+  _metric?: string;
   /** JSON:API attributes: an event's `properties/time/value/unique_id`, or a profile's. */
-  a: Properties;
+  _attributes: Properties;
   /** Profile `meta` (patch_properties), when present. */
-  x?: Properties;
+  _meta?: Properties;
   /** Identifiers known when the call was made; absent for an anonymous visitor. */
-  p?: Ids;
+  _profile?: Ids;
   /** Client id (`__kla_id` cid) of the visitor who made the call. */
-  c: string;
+  _client: string;
   /** When the call was accepted (ms since epoch). */
-  s: number;
+  _accepted: number;
 }
 
 /** A queued call: its key (call order, then the page's id) and the call. */

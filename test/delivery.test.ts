@@ -4,7 +4,7 @@ import type { Queue } from '../src/queue';
 import type { Entry } from '../src/requests';
 
 const sarah = { email: 'sarah@example.com' };
-const entry = (n: number): Entry => ['k' + n, { k: 'e', m: 'M', a: { properties: {}, unique_id: 'u' + n }, p: sarah, c: 'c', s: Date.now() }];
+const entry = (n: number): Entry => ['k' + n, { _kind: 'e', _metric: 'M', _attributes: { properties: {}, unique_id: 'u' + n }, _profile: sarah, _client: 'c', _accepted: Date.now() }];
 
 /** A queue double: what a delivery pass asks of the real one, counted. */
 const fakeQueue = (entries: Entry[]) =>

@@ -5,7 +5,7 @@ import { HOLD, SLICE, createQueue } from '../src/queue';
 import { openStore } from '../src/store';
 import type { Item } from '../src/types';
 
-const item = (m: string): Item => ({ k: 'e', m, a: { properties: {} }, c: 'c', s: 1 });
+const item = (metric: string): Item => ({ _kind: 'e', _metric: metric, _attributes: { properties: {} }, _client: 'c', _accepted: 1 });
 const tick = () => new Promise((r) => setTimeout(r, 20));
 
 describe('queue and store', () => {
@@ -14,21 +14,21 @@ describe('queue and store', () => {
     const put = vi.spyOn(store, '_put');
     const written = vi.fn();
     const queue = createQueue(store, written);
-    for (const m of ['a', 'b', 'c']) queue._add({ k: 'e', c: 'c', s: 1 }, () => item(m));
+    for (const m of ['a', 'b', 'c']) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item(m));
     expect(put).not.toHaveBeenCalled(); // nothing on the caller's stack
     await vi.waitFor(() => expect(written).toHaveBeenCalled());
     expect(put).toHaveBeenCalledTimes(1);
     expect(written).toHaveBeenCalledTimes(1);
-    expect(queue._entries().map(([, i]) => i.m)).toEqual(['a', 'b', 'c']);
+    expect(queue._entries().map(([, i]) => i._metric)).toEqual(['a', 'b', 'c']);
 
     // A new page: the queue starts from what IndexedDB holds.
     const next = createQueue(openStore(), () => {});
     await next._loaded;
-    expect(next._entries().map(([, i]) => i.m)).toEqual(['a', 'b', 'c']);
+    expect(next._entries().map(([, i]) => i._metric)).toEqual(['a', 'b', 'c']);
     await next._del(next._entries().slice(0, 2).map(([k]) => k));
     const third = createQueue(openStore(), () => {});
     await third._loaded;
-    expect(third._entries().map(([, i]) => i.m)).toEqual(['c']);
+    expect(third._entries().map(([, i]) => i._metric)).toEqual(['c']);
   });
 
   it('builds slow calls a few per task, within the time budget', async () => {
@@ -41,7 +41,7 @@ describe('queue and store', () => {
       while (performance.now() < until);
       return item('slow');
     };
-    for (let i = 0; i < 30; i++) queue._add({ k: 'e', c: 'c', s: 1 }, slow);
+    for (let i = 0; i < 30; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, slow);
     for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r));
     expect(put).not.toHaveBeenCalled(); // 90 ms of building: not in one task
     await vi.waitFor(() => expect(put).toHaveBeenCalledTimes(1));
@@ -53,7 +53,7 @@ describe('queue and store', () => {
     const queue = createQueue(store, () => {});
     await queue._loaded;
     const put = vi.spyOn(store, '_put');
-    for (let i = 0; i < SLICE * 5; i++) queue._add({ k: 'e', c: 'c', s: 1 }, () => item('burst'));
+    for (let i = 0; i < SLICE * 5; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('burst'));
     await new Promise((r) => setTimeout(r));
     await new Promise((r) => setTimeout(r));
     expect(put).not.toHaveBeenCalled(); // still building, a slice per task
@@ -66,17 +66,17 @@ describe('queue and store', () => {
     const queue = createQueue(openStore(), () => {});
     await queue._loaded;
     const before = queue._entries().length;
-    for (let i = 0; i < 50; i++) queue._add({ k: 'e', c: 'c', s: 1 }, () => item('n' + i));
+    for (let i = 0; i < 50; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('n' + i));
     await vi.waitFor(() => expect(queue._entries().length).toBe(before + 50));
-    expect(queue._entries().slice(before).map(([, i]) => i.m)).toEqual(Array.from({ length: 50 }, (_, i) => 'n' + i));
+    expect(queue._entries().slice(before).map(([, i]) => i._metric)).toEqual(Array.from({ length: 50 }, (_, i) => 'n' + i));
   });
 
   it('drops a call that cannot be built, keeps the others', async () => {
     const queue = createQueue(openStore(), () => {});
     await queue._loaded;
     const before = queue._entries().length;
-    queue._add({ k: 'e', c: 'c', s: 1 }, () => item('ok'));
-    queue._add({ k: 'e', c: 'c', s: 1 }, () => {
+    queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('ok'));
+    queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => {
       throw new Error('bad');
     });
     await tick();
@@ -90,10 +90,10 @@ describe('queue and store', () => {
     delete globalThis.indexedDB;
     try {
       const queue = createQueue(openStore(), () => {});
-      queue._add({ k: 'e', c: 'c', s: 1 }, () => item('mem'));
-      queue._add({ k: 'e', c: 'c', s: 1 }, () => item('mem2'));
+      queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('mem'));
+      queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('mem2'));
       await tick();
-      expect(queue._entries().map(([, i]) => i.m)).toEqual(['mem', 'mem2']);
+      expect(queue._entries().map(([, i]) => i._metric)).toEqual(['mem', 'mem2']);
       expect(warn.mock.calls.filter(([m]) => String(m).includes('IndexedDB unavailable'))).toHaveLength(1);
     } finally {
       globalThis.indexedDB = saved;
@@ -106,13 +106,13 @@ describe('claiming anonymous calls', () => {
   it('binds the visitor’s anonymous calls to the identity they take first', async () => {
     const queue = createQueue(openStore(), () => {});
     await queue._loaded;
-    const anon = { k: 'e' as const, c: 'visitor', s: 1 };
+    const anon = { _kind: 'e' as const, _client: 'visitor', _accepted: 1 };
     queue._add({ ...anon }, () => item('pending'));
-    queue._add({ ...anon, c: 'someone-else' }, () => item('other'));
+    queue._add({ ...anon, _client: 'someone-else' }, () => item('other'));
     queue._claim({ email: 'first@example.com' }, 'visitor');
     queue._claim({ email: 'second@example.com' }, 'visitor');
     await tick();
-    const byMetric = Object.fromEntries(queue._entries().map(([, i]) => [i.m, i.p]));
+    const byMetric = Object.fromEntries(queue._entries().map(([, i]) => [i._metric, i._profile]));
     expect(byMetric.pending).toEqual({ email: 'first@example.com' });
     expect(byMetric.other).toBeUndefined();
     // Stored ones too, and the binding is written back.
@@ -121,7 +121,7 @@ describe('claiming anonymous calls', () => {
     queue._claim({ email: 'third@example.com' }, 'visitor');
     const next = createQueue(openStore(), () => {});
     await next._loaded;
-    expect(next._entries().find(([, i]) => i.m == 'stored')![1].p).toEqual({ email: 'third@example.com' });
+    expect(next._entries().find(([, i]) => i._metric == 'stored')![1]._profile).toEqual({ email: 'third@example.com' });
   });
 });
 
@@ -131,16 +131,16 @@ describe('sync across tabs', () => {
     const b = createQueue(openStore(), () => {});
     await Promise.all([a._loaded, b._loaded]);
     const base = a._entries().length;
-    a._add({ k: 'e', c: 'c', s: 1 }, () => item('from-a'));
+    a._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('from-a'));
     await tick();
     await b._sync();
-    const fromA = b._entries().filter(([, i]) => i.m == 'from-a');
+    const fromA = b._entries().filter(([, i]) => i._metric == 'from-a');
     expect(fromA).toHaveLength(1);
     expect(a._own(fromA[0][0])).toBe(true);
     expect(b._own(fromA[0][0])).toBe(false);
     await a._del([fromA[0][0]]);
     await b._sync();
-    expect(b._entries().filter(([, i]) => i.m == 'from-a')).toHaveLength(0);
+    expect(b._entries().filter(([, i]) => i._metric == 'from-a')).toHaveLength(0);
     expect(b._entries().length).toBe(base);
   });
 });
@@ -152,14 +152,14 @@ describe('bounded queue', () => {
     const queue = createQueue(store, () => {}, 5);
     await queue._loaded;
     await queue._del(queue._entries().map(([k]) => k));
-    queue._add({ k: 'p', c: 'c', s: 1 }, () => ({ k: 'p', a: { email: 'a@b.co' }, c: 'c', s: 1 }));
-    for (let i = 0; i < 7; i++) queue._add({ k: 'e', c: 'c', s: 1 }, () => item('e' + i));
+    queue._add({ _kind: 'p', _client: 'c', _accepted: 1 }, () => ({ _kind: 'p', _attributes: { email: 'a@b.co' }, _client: 'c', _accepted: 1 }));
+    for (let i = 0; i < 7; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('e' + i));
     await tick();
-    expect(queue._entries().map(([, i]) => i.m ?? i.k)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']);
+    expect(queue._entries().map(([, i]) => i._metric ?? i._kind)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']);
     await tick();
     const next = createQueue(openStore(), () => {});
     await next._loaded;
-    expect(next._entries().map(([, i]) => i.m ?? i.k)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']);
+    expect(next._entries().map(([, i]) => i._metric ?? i._kind)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']);
     expect(warn.mock.calls.filter((c) => String(c[0]).includes('queue full'))).toHaveLength(1);
     warn.mockRestore();
   });
@@ -171,7 +171,7 @@ describe('a store wiped under a running page (site data cleared)', () => {
     await store._clear();
     const queue = createQueue(store, () => {});
     await queue._loaded;
-    for (const m of ['a', 'b']) queue._add({ k: 'e', c: 'c', s: 1 }, () => item(m));
+    for (const m of ['a', 'b']) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item(m));
     await vi.waitFor(() => expect(queue._entries()).toHaveLength(2));
     await tick();
     // Another tab delivered 'a': gone from the store, so gone here.
@@ -179,15 +179,15 @@ describe('a store wiped under a running page (site data cleared)', () => {
     await other._loaded;
     await other._del([other._entries()[0][0]]);
     await queue._sync();
-    expect(queue._entries().map(([, i]) => i.m)).toEqual(['b']);
+    expect(queue._entries().map(([, i]) => i._metric)).toEqual(['b']);
     // The visitor clears site data: the store is empty, and this page still has 'b', written back.
     await store._clear();
     await queue._sync();
-    expect(queue._entries().map(([, i]) => i.m)).toEqual(['b']);
+    expect(queue._entries().map(([, i]) => i._metric)).toEqual(['b']);
     await tick();
     const after = createQueue(openStore(), () => {});
     await after._loaded;
-    expect(after._entries().map(([, i]) => i.m)).toEqual(['b']);
+    expect(after._entries().map(([, i]) => i._metric)).toEqual(['b']);
   });
 });
 
@@ -215,7 +215,7 @@ describe('store', () => {
     const ours = async () => (await store._keys())!.filter((k) => k.startsWith('store-test-'));
     expect(await ours()).toHaveLength(1000);
     const gets = runs('get');
-    expect((await store._get(entries.map(([k]) => k))).map(([, i]) => i.m)).toEqual(entries.map(([, i]) => i.m));
+    expect((await store._get(entries.map(([k]) => k))).map(([, i]) => i._metric)).toEqual(entries.map(([, i]) => i._metric));
     expect(gets).toEqual(Array(10).fill(100));
     const deletes = runs('delete');
     expect(await store._del(entries.map(([k]) => k))).toBe(true);
@@ -235,22 +235,22 @@ describe('memory', () => {
       const queue = createQueue(openStore(), written);
       await queue._loaded;
       const sarah = { email: 'sarah@example.com' };
-      const big = (m: string): Item => ({ ...item(m), a: { properties: { text: 'x'.repeat(500) } } });
-      queue._add({ k: 'p', c: 'c', s: 1, p: sarah }, () => ({ ...item('profile'), k: 'p' }));
-      queue._add({ k: 'e', c: 'anon', s: 1 }, () => big('anonymous'));
-      for (let i = 0; i < 1000; i++) queue._add({ k: 'e', c: 'c', s: 1, p: sarah }, () => big('e' + i));
+      const big = (m: string): Item => ({ ...item(m), _attributes: { properties: { text: 'x'.repeat(500) } } });
+      queue._add({ _kind: 'p', _client: 'c', _accepted: 1, _profile: sarah }, () => ({ ...item('profile'), _kind: 'p' }));
+      queue._add({ _kind: 'e', _client: 'anon', _accepted: 1 }, () => big('anonymous'));
+      for (let i = 0; i < 1000; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1, _profile: sarah }, () => big('e' + i));
       await vi.waitFor(() => expect(written).toHaveBeenCalled());
       expect(queue._size()).toBe(1002);
       const held = queue._entries();
-      const bytes = held.filter(([, i]) => i.k == 'e' && i.p).reduce((n, [, i]) => n + JSON.stringify(i).length, 0);
+      const bytes = held.filter(([, i]) => i._kind == 'e' && i._profile).reduce((n, [, i]) => n + JSON.stringify(i).length, 0);
       expect(bytes).toBeLessThanOrEqual(HOLD);
       expect(bytes).toBeGreaterThan(HOLD - 1000);
       // The newest are held; the profile update and the anonymous call always are.
-      expect(held.map(([, i]) => i.m)).toEqual(expect.arrayContaining(['profile', 'anonymous', 'e999']));
-      expect(held.map(([, i]) => i.m)).not.toContain('e0');
+      expect(held.map(([, i]) => i._metric)).toEqual(expect.arrayContaining(['profile', 'anonymous', 'e999']));
+      expect(held.map(([, i]) => i._metric)).not.toContain('e0');
       // A delivery pass reads everything back, in call order; trimming lets go again.
       await queue._sync();
-      expect(queue._entries().map(([, i]) => i.m)).toEqual(['profile', 'anonymous', ...Array.from({ length: 1000 }, (_, i) => 'e' + i)]);
+      expect(queue._entries().map(([, i]) => i._metric)).toEqual(['profile', 'anonymous', ...Array.from({ length: 1000 }, (_, i) => 'e' + i)]);
       const stringify = vi.spyOn(JSON, 'stringify');
       queue._trim();
       expect(stringify).not.toHaveBeenCalled(); // sizes come from the text made for the store
@@ -268,7 +268,7 @@ describe('memory', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const queue = createQueue(openStore(), () => {});
-      for (let i = 0; i < 300; i++) queue._add({ k: 'e', c: 'c', s: 1, p: { email: 'a@example.com' } }, () => ({ ...item('e' + i), a: { properties: { text: 'x'.repeat(500) } } }));
+      for (let i = 0; i < 300; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1, _profile: { email: 'a@example.com' } }, () => ({ ...item('e' + i), _attributes: { properties: { text: 'x'.repeat(500) } } }));
       await vi.waitFor(() => expect(queue._entries()).toHaveLength(300));
       queue._trim();
       expect(queue._entries()).toHaveLength(300);
@@ -287,21 +287,21 @@ describe('a page hidden while a write is under way', () => {
     await queue._loaded;
     // IndexedDB takes its time: the write has the calls and waits.
     vi.spyOn(store, '_put').mockImplementation(() => new Promise(() => {}));
-    for (const m of ['a', 'b', 'c']) queue._add({ k: 'e', c: 'c', s: 1 }, () => item(m));
+    for (const m of ['a', 'b', 'c']) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item(m));
     await tick();
     expect(queue._entries()).toEqual([]);
     queue._writeNow();
-    expect(queue._entries().map(([, i]) => i.m)).toEqual(['a', 'b', 'c']);
+    expect(queue._entries().map(([, i]) => i._metric)).toEqual(['a', 'b', 'c']);
   });
 
   it('and those of a burst still being built, slice by slice', async () => {
     const queue = createQueue(openStore(), () => {});
     await queue._loaded;
-    for (let i = 0; i < SLICE * 3; i++) queue._add({ k: 'e', c: 'c', s: 1 }, () => item('burst'));
+    for (let i = 0; i < SLICE * 3; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('burst'));
     // One slice built, then the page goes.
     await new Promise((r) => setTimeout(r, 1));
     queue._writeNow();
-    expect(queue._entries().filter(([, i]) => i.m == 'burst')).toHaveLength(SLICE * 3);
+    expect(queue._entries().filter(([, i]) => i._metric == 'burst')).toHaveLength(SLICE * 3);
   });
 });
 

@@ -6,11 +6,11 @@ import { conformance } from './openapi.mjs';
 
 const now = Date.UTC(2026, 10, 23);
 let n = 0;
-const event = (m: string, p?: Item['p'], extra: Partial<Item> = {}, props: object = {}): Entry => {
+const event = (m: string, p?: Item['_profile'], extra: Partial<Item> = {}, props: object = {}): Entry => {
   const uid = 'u' + n++;
-  return [String(n).padStart(6, '0'), { k: 'e', m, a: { properties: props, time: '2026-11-23T00:00:00.000Z', unique_id: uid }, p, c: 'cid1', s: now, ...extra }];
+  return [String(n).padStart(6, '0'), { _kind: 'e', _metric: m, _attributes: { properties: props, time: '2026-11-23T00:00:00.000Z', unique_id: uid }, _profile: p, _client: 'cid1', _accepted: now, ...extra }];
 };
-const profile = (a: object, p?: Item['p'], x?: object): Entry => [String(n++).padStart(6, '0'), { k: 'p', a: a as Item['a'], x: x as Item['x'], p, c: 'cid1', s: now }];
+const profile = (a: object, p?: Item['_profile'], x?: object): Entry => [String(n++).padStart(6, '0'), { _kind: 'p', _attributes: a as Item['_attributes'], _meta: x as Item['_meta'], _profile: p, _client: 'cid1', _accepted: now }];
 const anonymous: Visitor = { _cid: 'cid1', _ids: {} };
 const sarah = { email: 'sarah@example.com' };
 
@@ -47,14 +47,14 @@ describe('plan', () => {
     expect(p.body.data.attributes).toEqual({ first_name: 'Anon', email: 'sarah@example.com' });
     expect(e.body.data.attributes.profile.data.attributes).toEqual(sarah);
     // Another visitor's (another cid's) anonymous calls are not this person's.
-    expect(plan([event('Other', undefined, { c: 'cid2' })], known, now)._groups).toEqual([]);
-    const old = event('Old', undefined, { s: now - ANONYMOUS_TTL - 1 });
+    expect(plan([event('Other', undefined, { _client: 'cid2' })], known, now)._groups).toEqual([]);
+    const old = event('Old', undefined, { _accepted: now - ANONYMOUS_TTL - 1 });
     expect(plan([old], anonymous, now)._expired).toEqual([old]);
   });
 
   it("drops an identified visitor's call only after the TTL (a month of failed delivery)", () => {
-    const recent = event('Recent', sarah, { s: now - ANONYMOUS_TTL - 1 });
-    const stale = event('Stale', sarah, { s: now - TTL - 1 });
+    const recent = event('Recent', sarah, { _accepted: now - ANONYMOUS_TTL - 1 });
+    const stale = event('Stale', sarah, { _accepted: now - TTL - 1 });
     const { _groups, _expired } = plan([recent, stale], anonymous, now);
     expect(_expired).toEqual([stale]);
     expect(_groups[0]._requests[0]._entries).toEqual([recent]);
@@ -94,18 +94,18 @@ describe('plan', () => {
   it('never puts one metric and unique_id twice in a bulk request', () => {
     const a = event('Dup', sarah);
     const b = event('Dup', sarah);
-    b[1].a.unique_id = a[1].a.unique_id;
+    b[1]._attributes.unique_id = a[1]._attributes.unique_id;
     const c = event('Other', sarah);
-    c[1].a.unique_id = a[1].a.unique_id;
+    c[1]._attributes.unique_id = a[1]._attributes.unique_id;
     const requests = plan([a, b, c], anonymous, now)._groups[0]._requests;
-    expect(requests.map((r) => r._entries.map((e) => e[1].m))).toEqual([['Dup'], ['Dup', 'Other']]);
+    expect(requests.map((r) => r._entries.map((e) => e[1]._metric))).toEqual([['Dup'], ['Dup', 'Other']]);
   });
 
   it('sends patch operations as profile meta, and a value as the event value', () => {
     const [[p]] = bodies([profile({}, sarah, { patch_properties: { append: { skus: '1' } } })]);
     expect(p.body.data.meta).toEqual({ patch_properties: { append: { skus: '1' } } });
     const e = event('Paid', sarah);
-    e[1].a.value = 9.5;
+    e[1]._attributes.value = 9.5;
     const [[single]] = bodies([e]);
     expect(single.body.data.attributes.value).toBe(9.5);
   });
