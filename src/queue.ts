@@ -1,18 +1,15 @@
 import { randomId } from './ids';
+import { byKey, type Held, MAX_ITEMS, overCap, releasable } from './queue-bounds';
+import { adoptRescues, saveRescue } from './rescue';
 import type { Store } from './store';
 import { BUDGET, nextTask } from './tasks';
 import type { Entry, Ids, Item } from './types';
 import { warn } from './warn';
-import { load, save } from './webstore';
-
-const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : 1);
 
 /** Who made a call and when; the rest of the item is built on the next task. */
 export type Meta = Pick<Item, '_kind' | '_profile' | '_client' | '_accepted'>;
 type Build = () => Pick<Item, '_attributes' | '_metric' | '_meta'>;
 
-/** localStorage keys of calls rescued by a page that was hidden: this prefix and the page's id. */
-const UNSAVED = 'klite:unsaved:';
 /**
  * A key the store always holds once klite wrote to it: a store without it was just created or
  * wiped (the visitor cleared site data), not emptied by a tab that delivered everything.
@@ -20,17 +17,6 @@ const UNSAVED = 'klite:unsaved:';
 const MARK = '~';
 /** Calls built per task, at most (and no more than BUDGET ms of building). */
 export const SLICE = 200;
-/**
- * At most this many calls are kept per origin. Past it the oldest events are dropped, with a
- * warning; profile updates (identify) are never dropped to make room for events.
- */
-export const MAX_ITEMS = 1e4;
-/**
- * JSON bytes of this page's newest events whose values stay in memory, about what a closing page
- * can send with keepalive. Other events already in IndexedDB are held as keys only and read back
- * when a delivery pass needs them: 1,000 queued events held whole took 350 KB of heap.
- */
-export const HOLD = 6e4;
 
 /**
  * The write-ahead queue. Calls arrive as a meta and a function that builds the rest, so the
@@ -40,37 +26,42 @@ export const HOLD = 6e4;
  *
  * IndexedDB may not finish a write that a closing page started, or may not work at all; so when
  * the page is hidden, the calls not known to be in IndexedDB are also copied, synchronously, to
- * localStorage, and the next page view takes them back.
+ * localStorage (rescue.ts), and the next page view takes them back. The queue owns the memory
+ * copy, because every step of a write changes it; what it may hold is queue-bounds.ts's policy.
  */
 export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) {
   /** Every queued call by key; 0: in IndexedDB only (see HOLD). */
-  const items = new Map<string, Item | 0>();
+  const items: Held = new Map();
   /** Calls built but not yet known to be in IndexedDB. */
   const unsaved = new Map<string, Item>();
   /** JSON sizes of this page's calls whose values are held, from the text made for the store. */
   const sizes = new Map<string, number>();
   // This page's id: the random part names its rescue and ends its keys (the time part would not tell tabs apart).
   const page = randomId().slice(0, 10);
-  const rescueKey = UNSAVED + page;
-  let rescued = 0;
+  /** Whether this page keeps a localStorage copy of its unsaved calls (hidden once, or IndexedDB failed). */
+  let rescuing = false;
   let pending: [Meta, Build][] = [];
   let seq = 0;
   /** Counts `_claim`s: a write that saw one made its JSON text before the claim, and remakes it. */
   let claims = 0;
 
-  const rescue = () => save(rescueKey, unsaved.size ? [...unsaved] : undefined);
+  const keepRescue = () => rescuing && saveRescue(page, unsaved);
   /** The store lacks MARK: the next write adds it. */
-  let unmarked = 0;
+  let unmarked = false;
   /** Stores `list`; `rows` are the same calls as JSON text when the caller has made it already. */
   const persist = (list: Entry[], rows: [string, unknown][] = list) =>
     store._put(unmarked ? [[MARK, {}], ...rows] : rows).then((ok) => {
       // Sendable before it stops being unsaved: a closing page's script may be stopped between
       // any two steps (see write), and each call must be in `pending`, `unsaved` or `items`.
       list.forEach(([k, v]) => items.set(k, v));
-      if (ok) (unmarked = 0), list.forEach(([k]) => unsaved.delete(k));
-      // IndexedDB failed: the localStorage copy is what the next page view takes back.
-      else rescued = 1;
-      if (rescued) rescue();
+      if (ok) {
+        unmarked = false;
+        list.forEach(([k]) => unsaved.delete(k));
+      } else {
+        // IndexedDB failed: the localStorage copy is what the next page view takes back.
+        rescuing = true;
+      }
+      keepRescue();
     });
 
   /**
@@ -86,26 +77,22 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       if (there.has(MARK)) items.forEach((_, k) => there.has(k) || unsaved.has(k) || items.delete(k));
       else {
         // Wiped (or new): what this page holds was not delivered, it lost its stored copy. Write it back.
-        unmarked = 1;
+        unmarked = true;
         items.forEach((v, k) => (v ? unsaved.set(k, v) : items.delete(k)));
         if (unsaved.size) persist([...unsaved]);
       }
       const missing = stored.filter((k) => k != MARK && !items.get(k));
       if (missing[0]) (await store._get(missing)).forEach(([k, v]) => items.set(k, v));
     }
-    let keys: string[] = [];
-    try {
-      keys = Object.keys(localStorage).filter((k) => k.startsWith(UNSAVED) && k != rescueKey);
-    } catch {}
-    for (const k of keys) {
-      (load<Entry[]>(k) || []).forEach(([key, item]) => items.set(key, item) && unsaved.set(key, item));
-      save(k, undefined);
-    }
-    if (keys[0] && unsaved.size) {
-      rescued = 1;
-      rescue();
-      persist([...unsaved]);
-    }
+    adoptRescues(page, (entries) => {
+      for (const [k, item] of entries) {
+        items.set(k, item);
+        unsaved.set(k, item);
+      }
+      rescuing = true;
+      keepRescue();
+      persist(entries);
+    });
   };
   // What earlier pages left comes first; writes (and so the flushes they start) wait for it.
   const loaded = sync();
@@ -158,8 +145,8 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       if (pending[0] && !hidden) await nextTask();
     }
     if (hidden) {
-      rescued = 1;
-      rescue();
+      rescuing = true;
+      keepRescue();
       // Everything built, by this write or by one still waiting for IndexedDB, is sendable now:
       // the page may not live to see those writes end. (IndexedDB runs transactions in order, so
       // a delivery's delete never comes before the write of what it deletes.)
@@ -169,11 +156,10 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     const put = persist(list, claimed == claims ? rows : list);
     if (!hidden) await put;
     list.forEach(([k, v]) => items.set(k, v));
-    const over = items.size - max;
-    if (over > 0) {
-      const oldest = [...items].filter(([, i]) => !i || i._kind == 'e').sort(byKey).slice(0, over);
+    const oldest = overCap(items, max);
+    if (oldest[0]) {
       warn('queue full (' + max + ' calls): oldest events dropped.');
-      queue._del(oldest.map(([k]) => k));
+      queue._del(oldest);
     }
     queue._trim();
     written();
@@ -213,14 +199,10 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
      * newest (HOLD bytes of them); anonymous calls and profile updates stay, for `_claim` and the cap.
      */
     _trim(): void {
-      let room = HOLD;
-      [...items].reverse().forEach(([k, v]) => {
-        // Calls without a size are other tabs' or were read back: held for a pass only.
-        const n = sizes.get(k);
-        if (!v || v._kind != 'e' || !v._profile || unsaved.has(k) || (n && (room -= n) >= 0)) return;
+      for (const k of releasable(items, sizes, unsaved)) {
         items.set(k, 0);
         sizes.delete(k);
-      });
+      }
     },
     /** Forgets every call, stored or not yet built (consent refused). */
     _clear(): void {
@@ -232,8 +214,12 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     },
     /** Removes calls that were delivered or can never be. */
     _del(keys: string[]): Promise<unknown> {
-      keys.forEach((k) => (items.delete(k), sizes.delete(k), unsaved.delete(k)));
-      if (rescued) rescue();
+      for (const k of keys) {
+        items.delete(k);
+        sizes.delete(k);
+        unsaved.delete(k);
+      }
+      keepRescue();
       return store._del(keys);
     },
     _size: () => items.size + pending.length,

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
-import { HOLD, SLICE, createQueue } from '../src/queue';
+import { SLICE, createQueue } from '../src/queue';
+import { HOLD } from '../src/queue-bounds';
 import { openStore } from '../src/store';
 import type { Item } from '../src/types';
 
