@@ -7,7 +7,10 @@ import { openStore } from '../src/store';
 import type { Item } from '../src/types';
 
 const item = (metric: string): Item => ({ _kind: 'e', _metric: metric, _attributes: { properties: {} }, _client: 'c', _accepted: 1 });
-const tick = () => new Promise((r) => setTimeout(r, 20));
+/** The next task: where a test means one task, not a time. */
+const nextTask = () => new Promise((r) => setTimeout(r));
+/** The metrics of what `queue` holds in memory. */
+const metrics = (queue: { _entries(): [string, Item][] }) => queue._entries().map(([, i]) => i._metric ?? i._kind);
 
 describe('queue and store', () => {
   it('writes everything added in one task in one transaction, in call order, and survives a new queue', async () => {
@@ -37,16 +40,19 @@ describe('queue and store', () => {
     const queue = createQueue(store, () => {});
     await queue._loaded;
     const put = vi.spyOn(store, '_put');
+    // Each call takes 3 ms to build, by the clock the queue reads.
+    let clock = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
     const slow = () => {
-      const until = performance.now() + 3;
-      while (performance.now() < until);
+      clock += 3;
       return item('slow');
     };
     for (let i = 0; i < 30; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, slow);
-    for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r));
+    for (let i = 0; i < 3; i++) await nextTask();
     expect(put).not.toHaveBeenCalled(); // 90 ms of building: not in one task
     await vi.waitFor(() => expect(put).toHaveBeenCalledTimes(1));
     expect(put.mock.calls[0][0].filter(([k]) => k !== '~')).toHaveLength(30);
+    vi.restoreAllMocks();
   });
 
   it('builds a large burst over several tasks but writes it in one transaction', async () => {
@@ -55,11 +61,10 @@ describe('queue and store', () => {
     await queue._loaded;
     const put = vi.spyOn(store, '_put');
     for (let i = 0; i < SLICE * 5; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('burst'));
-    await new Promise((r) => setTimeout(r));
-    await new Promise((r) => setTimeout(r));
+    await nextTask();
+    await nextTask();
     expect(put).not.toHaveBeenCalled(); // still building, a slice per task
-    await tick();
-    expect(put).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(put).toHaveBeenCalledTimes(1));
     expect(put.mock.calls[0][0]).toHaveLength(SLICE * 5);
   });
 
@@ -80,8 +85,7 @@ describe('queue and store', () => {
     queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => {
       throw new Error('bad');
     });
-    await tick();
-    expect(queue._entries().length).toBe(before + 1);
+    await vi.waitFor(() => expect(queue._entries().length).toBe(before + 1));
   });
 
   it('falls back to memory with one warning when IndexedDB fails', async () => {
@@ -93,8 +97,7 @@ describe('queue and store', () => {
       const queue = createQueue(openStore(), () => {});
       queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('mem'));
       queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('mem2'));
-      await tick();
-      expect(queue._entries().map(([, i]) => i._metric)).toEqual(['mem', 'mem2']);
+      await vi.waitFor(() => expect(metrics(queue)).toEqual(['mem', 'mem2']));
       expect(warn.mock.calls.filter(([m]) => String(m).includes('IndexedDB unavailable'))).toHaveLength(1);
     } finally {
       globalThis.indexedDB = saved;
@@ -112,13 +115,13 @@ describe('claiming anonymous calls', () => {
     queue._add({ ...anon, _client: 'someone-else' }, () => item('other'));
     queue._claim({ email: 'first@example.com' }, 'visitor');
     queue._claim({ email: 'second@example.com' }, 'visitor');
-    await tick();
+    await vi.waitFor(() => expect(metrics(queue)).toEqual(expect.arrayContaining(['pending', 'other'])));
     const byMetric = Object.fromEntries(queue._entries().map(([, i]) => [i._metric, i._profile]));
     expect(byMetric.pending).toEqual({ email: 'first@example.com' });
     expect(byMetric.other).toBeUndefined();
     // Stored ones too, and the binding is written back.
     queue._add({ ...anon }, () => item('stored'));
-    await tick();
+    await vi.waitFor(() => expect(metrics(queue)).toContain('stored'));
     queue._claim({ email: 'third@example.com' }, 'visitor');
     const next = createQueue(openStore(), () => {});
     await next._loaded;
@@ -133,7 +136,7 @@ describe('sync across tabs', () => {
     await Promise.all([a._loaded, b._loaded]);
     const base = a._entries().length;
     a._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('from-a'));
-    await tick();
+    await vi.waitFor(() => expect(metrics(a)).toContain('from-a'));
     await b._sync();
     const fromA = b._entries().filter(([, i]) => i._metric == 'from-a');
     expect(fromA).toHaveLength(1);
@@ -155,9 +158,9 @@ describe('bounded queue', () => {
     await queue._del(queue._entries().map(([k]) => k));
     queue._add({ _kind: 'p', _client: 'c', _accepted: 1 }, () => ({ _kind: 'p', _attributes: { email: 'a@b.co' }, _client: 'c', _accepted: 1 }));
     for (let i = 0; i < 7; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('e' + i));
-    await tick();
-    expect(queue._entries().map(([, i]) => i._metric ?? i._kind)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']);
-    await tick();
+    await vi.waitFor(() => expect(metrics(queue)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']));
+    // The cap's deletions reached IndexedDB: five calls and the wipe mark.
+    await vi.waitFor(async () => expect(await store._keys()).toHaveLength(6));
     const next = createQueue(openStore(), () => {});
     await next._loaded;
     expect(next._entries().map(([, i]) => i._metric ?? i._kind)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']);
@@ -173,8 +176,8 @@ describe('a store wiped under a running page (site data cleared)', () => {
     const queue = createQueue(store, () => {});
     await queue._loaded;
     for (const m of ['a', 'b']) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item(m));
+    // In memory once IndexedDB has them (a write makes its calls sendable when stored).
     await vi.waitFor(() => expect(queue._entries()).toHaveLength(2));
-    await tick();
     // Another tab delivered 'a': gone from the store, so gone here.
     const other = createQueue(openStore(), () => {});
     await other._loaded;
@@ -185,7 +188,7 @@ describe('a store wiped under a running page (site data cleared)', () => {
     await store._clear();
     await queue._sync();
     expect(queue._entries().map(([, i]) => i._metric)).toEqual(['b']);
-    await tick();
+    await vi.waitFor(async () => expect(await store._keys()).toHaveLength(2)); // 'b' and the mark
     const after = createQueue(openStore(), () => {});
     await after._loaded;
     expect(after._entries().map(([, i]) => i._metric)).toEqual(['b']);
@@ -288,8 +291,9 @@ describe('a page hidden while a write is under way', () => {
     await queue._loaded;
     // IndexedDB takes its time: the write has the calls and waits.
     vi.spyOn(store, '_put').mockImplementation(() => new Promise(() => {}));
+    const put = vi.mocked(store._put);
     for (const m of ['a', 'b', 'c']) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item(m));
-    await tick();
+    await vi.waitFor(() => expect(put).toHaveBeenCalled());
     expect(queue._entries()).toEqual([]);
     queue._writeNow();
     expect(queue._entries().map(([, i]) => i._metric)).toEqual(['a', 'b', 'c']);
@@ -300,7 +304,7 @@ describe('a page hidden while a write is under way', () => {
     await queue._loaded;
     for (let i = 0; i < SLICE * 3; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('burst'));
     // One slice built, then the page goes.
-    await new Promise((r) => setTimeout(r, 1));
+    await nextTask();
     queue._writeNow();
     expect(queue._entries().filter(([, i]) => i._metric == 'burst')).toHaveLength(SLICE * 3);
   });

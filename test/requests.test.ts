@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Visitor } from '../src/identity';
 import { ANONYMOUS_TTL, MAX_EVENTS, TTL, plan, prepare, type Entry } from '../src/requests';
 import type { Item } from '../src/types';
@@ -78,8 +78,16 @@ describe('plan', () => {
 
   it('makes the events\' JSON ahead of plan a few per task, and plan does not make it again', async () => {
     let made = 0;
-    // A value whose JSON takes 3 ms to make: 30 of them would be one 90 ms task.
-    const slow = { toJSON: () => { made++; const until = performance.now() + 3; while (performance.now() < until); return 's'; } };
+    // A value whose JSON takes 3 ms to make, by the clock prepare reads: 30 of them would be one 90 ms task.
+    let clock = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    const slow = {
+      toJSON: () => {
+        made++;
+        clock += 3;
+        return 's';
+      },
+    };
     const entries = Array.from({ length: 30 }, () => event('Slow', sarah, {}, { slow }));
     const done = prepare(entries);
     expect(made).toBeGreaterThan(0);
@@ -89,6 +97,7 @@ describe('plan', () => {
     const [request] = plan(entries, anonymous, now, undefined, parts)._groups[0]._requests;
     expect(made).toBe(30);
     expect(JSON.parse(request._body).data.attributes.events.data).toHaveLength(30);
+    vi.restoreAllMocks();
   });
 
   it('never puts one metric and unique_id twice in a bulk request', () => {

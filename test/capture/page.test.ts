@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { microdata, readProduct } from '../src/capture/page';
-import { nodeFromJsonLd, toProduct } from '../src/capture/product';
+import { microdata, readProduct } from '../../src/capture/page';
+import { nodeFromJsonLd, toProduct } from '../../src/capture/product';
 
 const productFromMicrodata = (root: ParentNode) => toProduct(nodeFromJsonLd(microdata(root))!);
 

@@ -1,8 +1,8 @@
 // The demo endpoint's schemas (demo/schemas.mjs) must give the verdict Klaviyo's OpenAPI
 // documents give, on valid bodies and on each way a body can be wrong.
 import { describe, expect, it } from 'vitest';
-import { validateBody } from '../demo/schemas.mjs';
-import { conformance } from './openapi.mjs';
+import { validateBody } from '../../demo/schemas.mjs';
+import { conformance } from '../openapi.mjs';
 
 const metric = (name: unknown = 'Viewed Product') => ({ data: { type: 'metric', attributes: { name } } });
 const profileRef = (attributes: object = { email: 'a@example.com' }) => ({ data: { type: 'profile', attributes } });
