@@ -3,8 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Debian's Chromium, never a downloaded browser; flags for running as root on a closed network.
 export default defineConfig({
   testDir: 'e2e',
-  // The three-engine suite has its own config (e2e/engines.config.mjs).
-  testIgnore: 'engines/**',
+  // The three-engine suite and the chaos schedules have their own configs.
+  testIgnore: ['engines/**', 'chaos/**'],
   timeout: 60_000,
   expect: { timeout: 15_000 },
   workers: 2,

@@ -7,13 +7,13 @@ import { chromium } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { stubScript } from '../e2e/pages.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const CALLS = Number(process.env.BENCH_CALLS || 1000);
 const root = new URL('../', import.meta.url);
 const peer = (p) => `bench/peers/node_modules/${p}`;
 const version = (p) => JSON.parse(readFileSync(new URL(peer(p) + '/package.json', root))).version;
-const stub = readFileSync(new URL('dist/stub.min.js', root), 'utf8').trim();
 const PROPS = `{ i, sku: 'SKU-' + i, price: i * 1.5, tags: ['a', 'b'] }`;
 
 /**
@@ -24,7 +24,7 @@ const PROPS = `{ i, sku: 'SKU-' + i, price: i * 1.5, tags: ['a', 'b'] }`;
 const SUBJECTS = {
   klite: {
     file: 'dist/klite.js',
-    head: (url) => `<script>${stub.replace('"https://cdn.example.com/klite.js?company_id=PUBLIC_KEY"', `'${url}/dist/klite.js?company_id=BenCh1&endpoint=${encodeURIComponent(url)}'`)}</script>`,
+    head: (url) => stubScript(`'${url}/dist/klite.js?company_id=BenCh1&endpoint=${encodeURIComponent(url)}'`, { min: true }),
     ready: '!!window.__klite',
     identify: `klaviyo.identify({ email: 'bench@example.com' })`,
     track: `klaviyo.track('Bench Event', ${PROPS})`,
@@ -72,7 +72,10 @@ function startServer() {
     let size = 0;
     req.on('data', (c) => (size += c.length));
     req.on('end', () => {
-      if (req.method !== 'OPTIONS') counts.requests++, (counts.bytes += size);
+      if (req.method !== 'OPTIONS') {
+        counts.requests++;
+        counts.bytes += size;
+      }
       res.writeHead(req.url.startsWith('/client/') ? 202 : 200, {
         'content-type': 'application/json',
         'access-control-allow-origin': req.headers.origin || '*',

@@ -6,12 +6,12 @@ import { chromium } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { startServer } from '../demo/server.mjs';
+import { html, stubScript } from '../e2e/pages.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const CALLS = Number(process.env.BENCH_CALLS || 1000);
 const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS || 10000);
 const KEY = 'BenCh1';
-const stub = readFileSync(new URL('../dist/stub.min.js', import.meta.url), 'utf8').trim();
 
 const bytes = (file) => {
   const b = readFileSync(new URL('../' + file, import.meta.url));
@@ -19,7 +19,7 @@ const bytes = (file) => {
 };
 
 /** A page with or without klite (the stub loading the built bundle), nothing else. */
-const page = (url, withKlite) => `<!doctype html><html><head>${withKlite ? `<script>${stub.replace('"https://cdn.example.com/klite.js?company_id=PUBLIC_KEY"', `'${url}/dist/klite.js?company_id=${KEY}&endpoint=${encodeURIComponent(url)}'`)}</script>` : ''}</head><body><p>bench</p></body></html>`;
+const page = (url, withKlite) => html({ head: withKlite ? stubScript(`'${url}/dist/klite.js?company_id=${KEY}&endpoint=${encodeURIComponent(url)}'`, { min: true }) : '', body: '<p>bench</p>' });
 
 /** Counts IndexedDB transactions and records long tasks, before any page script runs. */
 const instrument = () => {
@@ -141,7 +141,10 @@ async function once(browser, server) {
       const t0 = performance.now();
       klaviyo.track('Spread Event', { i });
       spent += performance.now() - t0;
-      if (++i >= n) clearInterval(timer), resolve(spent);
+      if (++i >= n) {
+        clearInterval(timer);
+        resolve(spent);
+      }
     }, spread / n);
   }), { n: CALLS, spread: SPREAD_MS });
   await wait(2000);

@@ -2,9 +2,10 @@
 // was held, in order; denied erases the held calls and everything klite stored, and drops later
 // calls. Driven by klaviyo.consent(), the script tag, and the signals a page already has:
 // Shopify's Customer Privacy API, Google Consent Mode, IAB TCF v2, Global Privacy Control.
-import { test, expect, KEY, STUB, tag, ready } from './fixtures.mjs';
+import { test, expect, KEY, tag, ready } from './fixtures.mjs';
+import { html, stubScript } from './pages.mjs';
 
-const page = (api, query = '', head = '') => `<!doctype html><html><head>${head}${tag(api.url, `company_id=${KEY}${query}`)}</head><body></body></html>`;
+const page = (api, query = '', head = '') => html({ head: head + tag(api.url, `company_id=${KEY}${query}`) });
 
 /** What klite left in the browser: IndexedDB databases and queued rows, cookies, storage keys. */
 const footprint = (p) =>
@@ -236,8 +237,7 @@ test("one tab's answer holds in every open tab: denied in one, nothing sent or s
 });
 
 test("the stub takes consent() before klite loads: a refusal queued with other calls is obeyed in order", async ({ page: p, api, open }) => {
-  const stub = STUB.replace("'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'", 'null');
-  await open(page(api, '', `<script>${stub}</script><script>
+  await open(page(api, '', `${stubScript()}<script>
 klaviyo.identify({ email: 'early@example.com' });
 klaviyo.track('Before Refusal');
 klaviyo.consent('denied').then(function (state) { window.answered = state; });

@@ -1,8 +1,7 @@
-import { test, expect, KEY, STUB, tag, ready } from './fixtures.mjs';
+import { test, expect, KEY, tag, ready } from './fixtures.mjs';
+import { html, stubScript } from './pages.mjs';
 
-const page0 = (url, body = '', query) => `<!doctype html><html><head>
-<script>${STUB.replace("'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'", 'null')}</script>
-${tag(url, query)}</head><body>${body}</body></html>`;
+const page0 = (url, body = '', query) => html({ head: stubScript() + tag(url, query), body });
 
 test('identify and track reach Klaviyo: profile, then one bulk request for the burst', async ({ page, api, open }) => {
   await open(page0(api.url));
@@ -48,7 +47,7 @@ test('calls made through the stub and _learnq before klite loads are delivered, 
 <script>var _learnq = _learnq || []; _learnq.push(['track', 'Legacy Event', { n: 1 }]);
 _learnq.push(function (k) { window.fnSawTracker = typeof k.track; });
 _learnq.push(['account', '${KEY}']);</script>
-<script>${STUB.replace("'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'", `'${api.url}/dist/klite.js?endpoint=${encodeURIComponent(api.url)}'`)}</script>
+${stubScript(`'${api.url}/dist/klite.js?endpoint=${encodeURIComponent(api.url)}'`)}
 <script>
 window.results = [];
 klaviyo.track('Stub Event', { n: 2 }, function (v) { results.push(['cb', v]); }).then(function (v) { results.push(['then', v]); });

@@ -2,7 +2,6 @@
 // helpers to read what it received, and two checks after every test: each request body conforms
 // to Klaviyo's OpenAPI documents, and the page saw no uncaught error or unhandled rejection.
 import { test as base, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { startServer } from '../demo/server.mjs';
 import { eventCount, requestProblems } from './endpoint-checks.mjs';
 
@@ -17,7 +16,6 @@ export const KEY = 'AbC123';
  * `LONG_MS=100 npm run test:e2e` on a machine far slower than this one.
  */
 export const LONG_MS = Number(process.env.LONG_MS || 50);
-export const STUB = readFileSync(new URL('../snippet/stub.js', import.meta.url), 'utf8');
 
 export const test = base.extend({
   /**
@@ -52,9 +50,9 @@ export const test = base.extend({
       // machine, whoever makes it. The flows measure klite's own work, so the page makes it here
       // (the benchmark measures klite's cold start on its own).
       try {
-        document.cookie;
-        localStorage.length;
-        sessionStorage.length;
+        void document.cookie;
+        void localStorage.length;
+        void sessionStorage.length;
       } catch {}
       try {
         new PerformanceObserver((list) => {

@@ -3,10 +3,10 @@
 // built-ins klite relies on. Nothing may reach window.onerror or become an unhandled rejection
 // (the `logs` fixture fails the test), every request must still conform (the `api` fixture), and
 // every valid call made alongside must arrive.
-import { test, expect, STUB, tag, ready } from './fixtures.mjs';
+import { test, expect, tag, ready } from './fixtures.mjs';
+import { html as page, stubScript } from './pages.mjs';
 
-const stub = STUB.replace("'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'", 'null');
-const html = (head) => `<!doctype html><html><head><script>${stub}</script>${head}</head><body></body></html>`;
+const html = (head) => page({ head: stubScript() + head });
 
 /** Runs in the page: the hostile values, fresh each time (labels say what each is). */
 function hostileValues() {

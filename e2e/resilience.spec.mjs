@@ -1,7 +1,7 @@
-import { test, expect, STUB, tag, ready } from './fixtures.mjs';
+import { test, expect, tag, ready } from './fixtures.mjs';
+import { html as page, stubCode, stubScript } from './pages.mjs';
 
-const stub = (src = 'null') => STUB.replace("'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'", src);
-const html = (url) => `<!doctype html><html><head><script>${stub()}</script>${tag(url)}</head><body></body></html>`;
+const html = (url) => page({ head: stubScript() + tag(url) });
 
 test("a profile that keeps failing never holds back another's events", async ({ page, api, open }) => {
   await api.faults([{ status: 503, count: 3, match: 'stuck@example.com' }]);
@@ -61,14 +61,14 @@ test("pasted into a tag manager's Custom HTML tag, the stub loads klite itself",
     const s = document.createElement('script');
     s.text = code + "\nklaviyo.identify({ email: 'gtm@example.com' }); klaviyo.track('From GTM');";
     document.body.appendChild(s);
-  }, stub(`'${api.url}/dist/klite.js?company_id=AbC123&endpoint=${encodeURIComponent(api.url)}'`));
+  }, stubCode(`'${api.url}/dist/klite.js?company_id=AbC123&endpoint=${encodeURIComponent(api.url)}'`));
   const [event] = await api.eventCount(1);
   expect(event).toMatchObject({ metric: 'From GTM', profile: { email: 'gtm@example.com' } });
 });
 
 test('if klite never loads, stub Promises reject after the timeout, and calls nobody awaits stay silent', async ({ page, api, open }) => {
   test.slow();
-  await open(`<!doctype html><html><head><script>${stub(`'${api.url}/dist/missing.js'`)}</script>
+  await open(`<!doctype html><html><head>${stubScript(`'${api.url}/dist/missing.js'`)}
 <script>
 klaviyo.track('Fire and forget');
 window.outcome = klaviyo.isIdentified().then(() => 'resolved', (e) => 'rejected: ' + e.message);

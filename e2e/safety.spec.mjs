@@ -1,7 +1,7 @@
-import { test, expect, KEY, STUB, tag, ready } from './fixtures.mjs';
+import { test, expect, KEY, tag, ready } from './fixtures.mjs';
+import { html as page, stubScript } from './pages.mjs';
 
-const stub = STUB.replace("'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'", 'null');
-const html = (head) => `<!doctype html><html><head><script>${stub}</script>${head}</head><body><a id="next" href="next.html">next</a></body></html>`;
+const html = (head) => page({ head: stubScript() + head, body: '<a id="next" href="next.html">next</a>' });
 
 /** What klite left in the browser: its IndexedDB database, cookies, storage keys. */
 const footprint = (page) =>

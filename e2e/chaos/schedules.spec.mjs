@@ -9,8 +9,8 @@
 //   CHAOS_SCHEDULES=50 CHAOS_SEED=7 npm run test:chaos
 //   CHAOS_ONLY=13 npm run test:chaos        one schedule again, as printed
 import { appendFileSync } from 'node:fs';
-import { test, expect, tag, ready } from './fixtures.mjs';
-import { results } from './chaos.results.mjs';
+import { test, expect, tag, ready } from '../fixtures.mjs';
+import { results } from './results.mjs';
 
 const SCHEDULES = +(process.env.CHAOS_SCHEDULES || 20);
 const SEED = +(process.env.CHAOS_SEED || 1);

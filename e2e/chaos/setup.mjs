@@ -1,4 +1,4 @@
-import { clear } from './chaos.results.mjs';
+import { clear } from './results.mjs';
 
 export default function setup() {
   // Workers find the results file through this: they inherit what globalSetup sets.

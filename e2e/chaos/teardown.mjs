@@ -1,4 +1,4 @@
-import { clear, summary } from './chaos.results.mjs';
+import { clear, summary } from './results.mjs';
 
 export default function teardown() {
   console.log(summary());

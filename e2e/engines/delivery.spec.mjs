@@ -1,8 +1,9 @@
 // Delivery in every engine: bursts, reloads, a return visit, a network that goes down, 5xx and
 // 429 answers, pre-load queues (the stub, `_learnq`), and tabs sharing one queue.
 import { test, expect, tag, stub, ready, KEY } from './fixtures.mjs';
+import { html } from '../pages.mjs';
 
-const plain = (shop, api, query) => `<!doctype html><html><head>${tag(shop, api, query && { query })}</head><body></body></html>`;
+const plain = (shop, api, query) => html({ head: tag(shop, api, query && { query }) });
 
 /** Opens a page with klite and waits for it. */
 async function opened(tab, shop, api) {

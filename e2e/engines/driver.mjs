@@ -154,7 +154,10 @@ async function webkit() {
     await call('POST', s + '/timeouts', { script: 30_000, pageLoad: 30_000 });
     let current = await call('GET', s + '/window');
     const use = async (handle) => {
-      if (current !== handle) await call('POST', s + '/window', { handle }), (current = handle);
+      if (current !== handle) {
+        await call('POST', s + '/window', { handle });
+        current = handle;
+      }
     };
     const tab = (handle) => ({
       goto: async (url) => (await use(handle), void (await call('POST', s + '/url', { url }))),
@@ -215,8 +218,10 @@ function bounded(engine, what, promise) {
     timer = setTimeout(() => {
       const line = `${engine}: ${what} did not answer in ${ms / 1000} s`;
       // A close that hangs leaves nothing a test checks; the browser is ended at the worker's end.
-      if (what == 'close') console.log(line + '; going on'), resolve();
-      else reject(new Error(line));
+      if (what == 'close') {
+        console.log(line + '; going on');
+        resolve();
+      } else reject(new Error(line));
     }, ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));

@@ -4,17 +4,15 @@
 // and checks after every test: request bodies conform to Klaviyo's OpenAPI documents, and no page
 // that is still open saw an uncaught error or an unhandled rejection.
 import { test as base, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { startServer } from '../../demo/server.mjs';
 import { eventCount, requestProblems } from '../endpoint-checks.mjs';
+import { stubScript } from '../pages.mjs';
 import { launch, missing } from './driver.mjs';
 
 export { expect };
 export const KEY = 'AbC123';
-export const STUB = readFileSync(new URL('../../snippet/stub.js', import.meta.url), 'utf8');
-const STUB_URL = "'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'";
 const ROOT = new URL('../../', import.meta.url);
 
 /**
@@ -163,7 +161,7 @@ export const tag = (shop, api, { query = `company_id=${KEY}`, async = true } = {
 
 /** Klaviyo's stub, loading klite from the shop (`src` null: it loads nothing). */
 export const stub = (shop, api, src = `'${shop.url}/dist/klite.js?company_id=${KEY}&endpoint=${encodeURIComponent(api.url)}'`) =>
-  `<script>${STUB.replace(STUB_URL, src)}</script>`;
+  stubScript(src);
 
 /** Resolves once klite has replaced the stub in `tab`. */
 export async function ready(tab, timeout = 10_000) {

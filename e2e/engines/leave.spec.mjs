@@ -2,7 +2,8 @@
 // page, on their own (keepalive), whatever moment of klite's start-up the page is at. Each run is
 // a fresh profile (a new visitor: first IndexedDB open, first CORS preflight), and what arrives is
 // counted before anything else of the shop is loaded again.
-import { test, expect, tag, KEY } from './fixtures.mjs';
+import { test, expect, tag } from './fixtures.mjs';
+import { html } from '../pages.mjs';
 
 const RUNS = Number(process.env.LEAVE_RUNS || 20);
 const CALLS = 50;
@@ -15,7 +16,7 @@ const CALLS = 50;
 const MOMENTS = ['before start-up', 'at start-up', '5 ms after start-up', '20 ms after start-up'];
 
 /** A page that makes `identify` + 50 `track` at `moment`, then runs `leave` in the same task. */
-const page = (shop, api, run, moment, leave, auto = true) => `<!doctype html><html><head>
+const page = (shop, api, run, moment, leave, auto = true) => html({ head: `
 <script>var _learnq = window._learnq || [];
 window.calls = function () {
   _learnq.push(['identify', { email: 'leave-${run}@example.com' }]);
@@ -29,7 +30,7 @@ else if (${auto}) (function wait() {
   if (!window.__klite) return setTimeout(wait);
   setTimeout(calls, ${[0, 0, 5, 20][moment]});
 })();
-</script></head><body></body></html>`;
+</script>` });
 
 /** How many of this run's events arrived, once all did or after `ms`; for a short run, which are missing and what was sent. */
 async function arrived(api, run, ms = 8000) {

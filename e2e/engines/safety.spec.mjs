@@ -2,8 +2,9 @@
 // never answers or throws), hostile input, IndexedDB that goes away under a live page, init()
 // with bad options, route changes, and start-up without a long task.
 import { test, expect, tag, ready, consoleOf, KEY } from './fixtures.mjs';
+import { html } from '../pages.mjs';
 
-const page = (shop, api, { head = '', query } = {}) => `<!doctype html><html><head>${head}${tag(shop, api, query && { query })}</head><body></body></html>`;
+const page = (shop, api, { head = '', query } = {}) => html({ head: head + tag(shop, api, query && { query }) });
 const wait = (tab, ms) => tab.evaluate((ms) => new Promise((r) => setTimeout(r, ms)), ms);
 
 /** What klite left in this browser: its databases, cookie and storage keys. */
