@@ -32,7 +32,10 @@ const visit = (f) => {
     if (state.get(d) === 1) {
       const cycle = stack.slice(stack.indexOf(d)).map(name);
       const key = [...cycle].sort().join();
-      if (!seen.has(key)) seen.add(key), problems.push('import cycle: ' + [...cycle, name(d)].join(' → '));
+      if (!seen.has(key)) {
+        seen.add(key);
+        problems.push('import cycle: ' + [...cycle, name(d)].join(' → '));
+      }
     } else if (!state.has(d)) visit(d);
   }
   stack.pop();

@@ -40,7 +40,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
   const page = randomId().slice(0, 10);
   /** Whether this page keeps a localStorage copy of its unsaved calls (hidden once, or IndexedDB failed). */
   let rescuing = false;
-  let pending: [Meta, Build][] = [];
+  const pending: [Meta, Build][] = [];
   let seq = 0;
   /** Counts `_claim`s: a write that saw one made its JSON text before the claim, and remakes it. */
   let claims = 0;
@@ -182,7 +182,10 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       // Bound in place: a call may be in both maps, and in a write's list, as one object.
       for (const map of [unsaved, items])
         map.forEach((item, k) => {
-          if (item && !item._profile && item._client == cid) (item._profile = ids), bound.push([k, item]);
+          if (item && !item._profile && item._client == cid) {
+            item._profile = ids;
+            bound.push([k, item]);
+          }
         });
       claims++;
       if (bound[0]) store._put(bound);

@@ -60,8 +60,11 @@ export const prepare = async (entries: Entry[]) => {
   const parts: Parts = new Map();
   let until = performance.now() + BUDGET;
   for (const [, item] of entries) {
-    if (performance.now() > until) await nextTask(), (until = performance.now() + BUDGET);
-    item._kind == 'p' || eventPart(item, parts);
+    if (performance.now() > until) {
+      await nextTask();
+      until = performance.now() + BUDGET;
+    }
+    if (item._kind != 'p') eventPart(item, parts);
   }
   return parts;
 };

@@ -8,7 +8,10 @@ const holder = (initial: Consent = 'granted') => {
   let state = initial;
   const seen: Consent[] = [];
   const set = (next?: Consent) => {
-    if (next) (state = next), seen.push(next);
+    if (next) {
+      state = next;
+      seen.push(next);
+    }
     return state;
   };
   return { set, seen, state: () => state };

@@ -16,7 +16,8 @@ function fakeBrowser(protocol = 'https:') {
     set cookie(c: string) {
       const name = c.split('=')[0];
       const i = jar.findIndex((x) => x.startsWith(name + '='));
-      i >= 0 ? (jar[i] = c) : jar.push(c);
+      if (i >= 0) jar[i] = c;
+      else jar.push(c);
     },
   };
   g.location = { protocol };

@@ -202,7 +202,11 @@ describe('store', () => {
     let open = false;
     const original = IDBObjectStore.prototype[method];
     vi.spyOn(IDBObjectStore.prototype, method).mockImplementation(function (this: IDBObjectStore, ...args: any[]) {
-      if (!open) (open = true), sizes.push(0), queueMicrotask(() => (open = false));
+      if (!open) {
+        open = true;
+        sizes.push(0);
+        queueMicrotask(() => (open = false));
+      }
       sizes[sizes.length - 1]++;
       return (original as any).apply(this, args);
     });
