@@ -1,3 +1,4 @@
+import { BULK_BYTES, bulkBody, eventBody, eventText, profileBody, profileRef } from './bodies';
 import { isIdentified, type Visitor } from './identity';
 import { BUDGET, nextTask } from './tasks';
 import type { Entry, Item } from './types';
@@ -46,7 +47,7 @@ export type Parts = Map<Item, [text: string, bytes: number]>;
 const eventPart = (item: Item, parts: Parts) => {
   let part = parts.get(item);
   if (!part) {
-    const text = JSON.stringify({ type: 'event', attributes: { ...item._attributes, metric: { data: { type: 'metric', attributes: { name: item._metric } } } } });
+    const text = eventText(item);
     parts.set(item, (part = [text, bytes(text) + 1]));
   }
   return part;
@@ -90,7 +91,7 @@ export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes =
   }
   const out: Group[] = [];
   for (const id in groups) {
-    const profile = '{"data":{"type":"profile","attributes":' + id + '}}';
+    const profile = profileRef(id);
     const profiles: Request[] = [];
     const requests: Request[] = [];
     let chunk: Entry[] = [];
@@ -99,12 +100,10 @@ export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes =
     let pairs: Record<string, 1> = {};
     const cut = () => {
       if (chunk[1]) {
-        // Its size without counting the body again: the texts' sizes (each with a comma) are known.
-        const head = '{"data":{"type":"event-bulk-create","attributes":{"profile":' + profile + ',"events":{"data":[';
-        requests.push(request('event-bulk-create', head + texts + ']}}}}', chunk, bytes(head) + size + 4));
+        // Its size without counting the body again: the texts' sizes (each with a comma, one too many) are known.
+        requests.push(request('event-bulk-create', bulkBody(profile, texts), chunk, BULK_BYTES + bytes(profile) + size - 1));
       } else if (chunk[0]) {
-        // A lone event: its entry with the profile added inside `attributes`.
-        requests.push(request('events', '{"data":' + texts[0].slice(0, -2) + ',"profile":' + profile + '}}}', chunk));
+        requests.push(request('events', eventBody(texts[0], profile), chunk));
       }
       chunk = [];
       texts = [];
@@ -112,9 +111,9 @@ export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes =
       pairs = {};
     };
     for (const entry of groups[id]) {
-      const { _kind, _attributes, _meta, _metric } = entry[1];
+      const { _kind, _attributes, _metric } = entry[1];
       if (_kind == 'p') {
-        profiles.push(request('profiles', JSON.stringify({ data: { type: 'profile', attributes: { ..._attributes, ...JSON.parse(id) }, meta: _meta } }), [entry]));
+        profiles.push(request('profiles', profileBody(entry[1], id), [entry]));
         continue;
       }
       const [part, n] = eventPart(entry[1], parts);
