@@ -113,20 +113,20 @@ export function createApi(opts: Options) {
   const account = (id?: unknown): string | undefined => {
     const check = checkKey(id);
     if (id === undefined || refused) return key;
-    if (key) id != key && warn('account ' + id + ' refused: sending to ' + key);
-    else if (check == 'private') {
+    if (key) {
+      if (id != key) warn('account ' + id + ' refused: sending to ' + key);
+    } else if (check == 'private') {
       refused = true;
       held.length = 0;
       warn('private API key refused: nothing is sent or stored. Rotate it in Klaviyo.', true);
-    } else if (check) warn('"' + id + '" is not a public API key (6 letters or digits).', true);
-    else (key = id as string), start();
+    } else if (check) {
+      warn('"' + id + '" is not a public API key (6 letters or digits).', true);
+    } else {
+      key = id as string;
+      start();
+    }
     return key;
   };
-
-  /** What a method answers without a tracker: an empty identity, `track` accepted unless refused… */
-  const early = (name: Method, args: unknown[]) =>
-    name == 'identify' ? {} : name == 'track' ? !refused && state() != 'denied' : name == 'isIdentified' ? false : name == 'flush' ? held.length :
-    name == 'cookieDomain' ? (domain = typeof args[0] == 'string' ? args[0] : domain) : undefined;
 
   const api = {} as Klaviyo;
   METHODS.forEach((name) => {
@@ -139,8 +139,12 @@ export function createApi(opts: Options) {
         else if (tracker && live()) result = (tracker as any)[name](...args);
         else if (key && live() && name != 'cookieDomain') result = new Promise((settle) => held.push([name, args, settle]));
         else {
-          if (!refused && state() != 'denied' && HELD.includes(name)) held.push([name, args]);
-          result = early(name, args);
+          const kept = !refused && state() != 'denied';
+          if (kept && HELD.includes(name)) held.push([name, args]);
+          if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
+          // What a method answers without a tracker (the others: undefined).
+          const answers: Partial<Record<Method, unknown>> = { identify: {}, track: kept, isIdentified: false, flush: held.length, cookieDomain: domain };
+          result = answers[name];
         }
       } catch (e) {
         warn(name + '() failed: ' + e);
