@@ -123,5 +123,6 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live 
   const start = safe(page);
   onRoute(start);
   // Called on klite's own start-up task (see api.ts); the first look waits for the parsed document.
-  document.readyState == 'loading' ? addEventListener('DOMContentLoaded', start) : start();
+  if (document.readyState == 'loading') addEventListener('DOMContentLoaded', start);
+  else start();
 }
