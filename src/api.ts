@@ -118,7 +118,7 @@ export function createApi(opts: Options) {
     } else if (check == 'private') {
       refused = true;
       held.length = 0;
-      warn('private API key refused: nothing is sent or stored. Rotate it in Klaviyo.', true);
+      warn('private API key refused: nothing sent or stored. Rotate it.', true);
     } else if (check) {
       warn('"' + id + '" is not a public API key (6 letters or digits).', true);
     } else {
@@ -168,7 +168,7 @@ export function createApi(opts: Options) {
         const name = Array.isArray(entry) && entry[0];
         if (typeof entry == 'function') entry(api);
         else if (METHODS.includes(name)) (api as any)[name](...(entry as unknown[]).slice(1));
-        else warn('push() ignored what is neither [method, ...arguments] nor a function.');
+        else warn('push() ignored: neither [method, ...args] nor a function.');
       } catch (e) {
         warn('function failed: ' + e);
       }

@@ -75,7 +75,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
         for (const entry of entries) for (const r of plan([entry], visitor, 0)._groups[0]._requests) if (!(await send(r, keepalive))) return false;
         return true;
       }
-      warn('call refused by Klaviyo and dropped: ' + status + ' ' + _detail);
+      warn('call refused by Klaviyo, dropped: ' + status + ' ' + _detail);
     }
     queue._del(keys);
     return true;
@@ -99,7 +99,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     const now = Date.now();
     const { _groups, _expired } = plan(queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined, parts);
     if (_expired[0]) {
-      warn('undelivered calls dropped: anonymous after 14 days, others after 30.');
+      warn('calls undelivered for 30 days (anonymous: 14) dropped.');
       queue._del(_expired.map((e) => e[0]));
     }
     if (navigator.onLine === false || !_groups[0]) return;
