@@ -35,7 +35,8 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
     const { _attributes, _meta, ids } = toProfile(clean(props));
     identity._merge(ids);
     if (isIdentified(visitor._ids)) queue._claim({ ...visitor._ids }, visitor._cid);
-    enqueue('p', () => (_meta ? { _attributes, _meta } : { _attributes }));
+    // An undefined `_meta` is left out of the stored JSON.
+    enqueue('p', () => ({ _attributes, _meta }));
     return publicIdentity(visitor._ids);
   };
 
