@@ -14,7 +14,7 @@ import { randomId } from '../ids';
  * Checkout, and identify from submitted email fields. Each can be turned off; nothing here can
  * throw into the page (every hook is guarded and calls the page's own code first).
  */
-export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live = () => true): void {
+export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live: () => boolean): void {
   if (!o || o.all === false) return;
   const w = window as any;
   const initialPath = location.pathname;
