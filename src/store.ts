@@ -25,14 +25,12 @@ export interface Store {
  */
 const chain = <T>(list: T[], op: (x: T) => IDBRequest) => {
   const requests: IDBRequest[] = [];
-  let i = 0;
-  const next = () => {
-    for (let end = i + 100, r; i < list.length && i < end; ) {
-      r = requests[i] = op(list[i]);
-      if (++i == end && i < list.length) r.onsuccess = next;
-    }
+  const next = (from: number) => {
+    const issued = list.slice(from, from + 100).map(op);
+    requests.push(...issued);
+    if (from + 100 < list.length) issued[99].onsuccess = () => next(from + 100);
   };
-  next();
+  next(0);
   return requests;
 };
 
