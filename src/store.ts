@@ -34,21 +34,6 @@ const chain = <T>(list: T[], op: (x: T) => IDBRequest) => {
   return requests;
 };
 
-/** Opens klite's database; closes it when another tab (or this one) deletes or upgrades it. */
-const connect = async (forget: () => void) => {
-  const req = indexedDB.open(DB_NAME);
-  req.onupgradeneeded = () => req.result.createObjectStore('queue');
-  const db = await promisifyRequest(req);
-  // Holding on would block the deletion, and every later open here; the next use reopens.
-  db.onversionchange = () => {
-    db.close();
-    forget();
-  };
-  // WebKit drops connections on its own ("Connection to Indexed Database server lost").
-  db.onclose = forget;
-  return db;
-};
-
 /**
  * The durable half of the queue: one IndexedDB transaction per call, on klite's own connection
  * (reads use getAllKeys, and values are read only for keys a tab does not hold yet). A connection
@@ -61,11 +46,25 @@ export function openStore(): Store {
   let conn: Promise<IDBDatabase> | undefined;
   let off = false;
   const forget = () => (conn = undefined);
+  /** Opens klite's database; closes it when another tab (or this one) deletes or upgrades it. */
+  const connect = async () => {
+    const req = indexedDB.open(DB_NAME);
+    req.onupgradeneeded = () => req.result.createObjectStore('queue');
+    const db = await promisifyRequest(req);
+    // Holding on would block the deletion, and every later open here; the next use reopens.
+    db.onversionchange = () => {
+      db.close();
+      forget();
+    };
+    // WebKit drops connections on its own ("Connection to Indexed Database server lost").
+    db.onclose = forget;
+    return db;
+  };
   /** Runs `op` in a transaction; its result once the transaction completes, undefined when IndexedDB failed. */
   const run = async <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => T): Promise<T | undefined> => {
     for (let tries = 2; !off && tries--; )
       try {
-        const tx = (await (conn ||= connect(forget))).transaction('queue', mode);
+        const tx = (await (conn ||= connect())).transaction('queue', mode);
         const result = op(tx.objectStore('queue'));
         await promisifyRequest(tx);
         return result;
