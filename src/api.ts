@@ -176,7 +176,7 @@ export function createApi(opts: Options) {
     return undefined;
   };
 
-  if (state() == 'denied') eraseStorage(undefined, false);
+  if (state() == 'denied') eraseStorage();
   watchConsent(consent);
   account(opts.companyId);
   return { _api: api, _identified: () => !!tracker?.isIdentified(), _hidden: hidden };

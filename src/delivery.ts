@@ -96,8 +96,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       // meanwhile is in flight, so left out below).
       if (wait()) return;
     }
-    const now = Date.now();
-    const { _groups, _expired } = plan(queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined, parts);
+    const { _groups, _expired } = plan(queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))), visitor, Date.now(), keepalive ? KEEPALIVE_BUDGET : undefined, parts);
     if (_expired[0]) {
       warn('calls undelivered for 30 days (anonymous: 14) dropped.');
       queue._del(_expired.map((e) => e[0]));
