@@ -32,8 +32,8 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
 
   const identify = (props: unknown): Identity => {
     // Copied now, not on the next task: the identifiers take effect at once.
-    const { _attributes, _meta, ids } = toProfile(clean(props));
-    identity._merge(ids);
+    const { _attributes, _meta, _ids } = toProfile(clean(props));
+    identity._merge(_ids);
     if (isIdentified(visitor._ids)) queue._claim({ ...visitor._ids }, visitor._cid);
     // An undefined `_meta` is left out of the stored JSON.
     enqueue('p', () => ({ _attributes, _meta }));
