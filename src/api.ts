@@ -32,7 +32,7 @@ export function createApi(opts: Options) {
   const held: [Method, unknown[], ((value: unknown) => void)?][] = [];
 
   /** Calls are taken into the queue: consent granted, or pending with the merchant's leave to hold them in storage. */
-  const live = () => !refused && (state() == 'granted' || (state() == 'pending' && opts.hold == 'storage'));
+  const live = () => !refused && (consent() == 'granted' || (consent() == 'pending' && opts.hold == 'storage'));
 
   /** What a new consent state does: a refusal drops and erases everything, a yes starts and sends. */
   const changed = (next: Consent) => {
@@ -46,7 +46,8 @@ export function createApi(opts: Options) {
       if (next == 'granted') tracker?.flush();
     }
   };
-  const { _set: consent, _state: state } = createConsent(opts, changed);
+  /** Sets a consent state (see consent.ts); `consent()` answers the current one. */
+  const consent = createConsent(opts, changed);
 
   /** The start-up task, once scheduled (see `start`). */
   let booting: ReturnType<typeof setTimeout> | 0 = 0;
@@ -62,7 +63,7 @@ export function createApi(opts: Options) {
     if (!live()) return;
     try {
       if (!tracker) {
-        const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || state() != 'granted'));
+        const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || consent() != 'granted'));
         opened = true;
         t.cookieDomain(domain);
       }
@@ -139,7 +140,7 @@ export function createApi(opts: Options) {
         else if (tracker && live()) result = (tracker as any)[name](...args);
         else if (key && live() && name != 'cookieDomain') result = new Promise((settle) => held.push([name, args, settle]));
         else {
-          const kept = !refused && state() != 'denied';
+          const kept = !refused && consent() != 'denied';
           if (kept && HELD.includes(name)) held.push([name, args]);
           if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
           // What a method answers without a tracker (the others: undefined).
@@ -176,7 +177,7 @@ export function createApi(opts: Options) {
     return undefined;
   };
 
-  if (state() == 'denied') eraseStorage();
+  if (consent() == 'denied') eraseStorage();
   watchConsent(consent);
   account(opts.companyId);
   return { _api: api, _identified: () => !!tracker?.isIdentified(), _hidden: hidden };
