@@ -132,7 +132,7 @@ export function createApi(opts: Options) {
   const api = {} as Klaviyo;
   METHODS.forEach((name) => {
     api[name] = ((...args: unknown[]) => {
-      const cb = typeof args[args.length - 1] == 'function' && (args.pop() as (v: unknown) => void);
+      const cb = typeof args.at(-1) == 'function' && (args.pop() as (v: unknown) => void);
       let result: unknown;
       try {
         if (name == 'account') result = account(args[0]);

@@ -55,7 +55,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   /** Sends one request; false when it must be retried. */
   const send = async (req: Request, keepalive?: boolean): Promise<boolean> => {
     const entries = req._entries;
-    const keys = entries.map((e) => e[0]);
+    const keys = entries.map(([k]) => k);
     // In flight once the request has left (post() calls fetch before it first waits): a closing
     // page stopped before that must not count these calls as on their way.
     const outcome = post(endpoint, req._path, companyId, req._body, keepalive);
@@ -99,7 +99,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     const { _groups, _expired } = plan(queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))), visitor, Date.now(), keepalive ? KEEPALIVE_BUDGET : undefined, parts);
     if (_expired[0]) {
       warn('calls undelivered for 30 days (anonymous: 14) dropped.');
-      queue._del(_expired.map((e) => e[0]));
+      queue._del(_expired.map(([k]) => k));
     }
     if (navigator.onLine === false || !_groups[0]) return;
     let budget = KEEPALIVE_BUDGET;
