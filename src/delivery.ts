@@ -110,11 +110,11 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     }
     failed = 0;
     for (const g of _groups) for (const r of g._requests) if (failed > 1 || !(await send(r))) break;
-    failures = failed ? failures + 1 : 0;
     if (failed) {
-      schedule((retryAt = Math.max(retryAt, Date.now() + backoff(failures - 1))) - Date.now());
+      retryAt = Math.max(retryAt, Date.now() + backoff(failures++));
+      schedule(retryAt - Date.now());
       channel?.postMessage(retryAt);
-    }
+    } else failures = 0;
   };
 
   /**
