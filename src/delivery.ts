@@ -105,7 +105,11 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     let budget = KEEPALIVE_BUDGET;
     if (keepalive) {
       // The closing page's last chance: all at once, back-off ignored, within the byte budget.
-      for (const g of _groups) for (const r of g._requests) (budget -= r._bytes) >= 0 && send(r, true);
+      for (const g of _groups)
+        for (const r of g._requests) {
+          budget -= r._bytes;
+          if (budget >= 0) send(r, true);
+        }
       return;
     }
     failed = 0;

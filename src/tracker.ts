@@ -52,7 +52,10 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
   return {
     identify,
     track(metric: unknown, props?: unknown): boolean {
-      if (typeof metric != 'string' || !metric) return warn('track() needs a metric name.'), false;
+      if (typeof metric != 'string' || !metric) {
+        warn('track() needs a metric name.');
+        return false;
+      }
       // Unique per event: this page's random id and a counter (one random id per call cost more than the rest of track()).
       const uid = pageId + (n++).toString(36);
       const at = Date.now();
