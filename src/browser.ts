@@ -46,7 +46,10 @@ try {
   // The page hidden or left, before that task ran too (calls, then a navigation, in the page's
   // first task): start now, then send what is queued.
   onHidden(() => {
-    if (!started) clearTimeout(pending), (started = start(opts));
+    if (!started) {
+      clearTimeout(pending);
+      started = start(opts);
+    }
     started();
   });
 } catch {}

@@ -160,7 +160,9 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   return {
     _flush: flush,
     /** A second from the first unsent call; a pending retry is not brought forward. */
-    _soon: () => timer || schedule(DELAY),
+    _soon: () => {
+      if (!timer) schedule(DELAY);
+    },
     /**
      * The page is being hidden or left: this page's own unsent calls go now, with keepalive and
      * without waiting for the lock (a closing page may not live to get it); what is not
