@@ -25,8 +25,7 @@ export function createApi(opts: Options) {
   let tracker: Tracker | undefined;
   let domain: unknown;
   let refused = false;
-  let capturing = false;
-  /** A tracker (so an IndexedDB connection) was opened by this page. */
+  /** A tracker (so an IndexedDB connection, and auto-capture) was started by this page. */
   let opened = false;
   /** Calls waiting for the tracker: with a resolver once it is on its way (it comes a task later). */
   const held: [Method, unknown[], ((value: unknown) => void)?][] = [];
@@ -64,6 +63,16 @@ export function createApi(opts: Options) {
     try {
       if (!tracker) {
         const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || consent() != 'granted'));
+        // Auto-capture starts with the page's first tracker, and reads the page on a task of its
+        // own, so start-up never adds up to a long task.
+        if (!opened)
+          setTimeout(() => {
+            try {
+              startCapture(api, opts.capture, live);
+            } catch (e) {
+              warn('auto-capture off: ' + e);
+            }
+          });
         opened = true;
         t.cookieDomain(domain);
       }
@@ -80,17 +89,6 @@ export function createApi(opts: Options) {
       }
       settle?.(value);
     });
-    // Auto-capture reads the page: a task of its own, so start-up never adds up to a long task.
-    if (!capturing) {
-      capturing = true;
-      setTimeout(() => {
-        try {
-          startCapture(api, opts.capture, live);
-        } catch (e) {
-          warn('auto-capture off: ' + e);
-        }
-      });
-    }
   };
 
   // The visitor and the queue start on a task of their own (first storage and cookie reads cost
