@@ -40,7 +40,8 @@ export function createApi(opts: Options) {
       tracker?._erase();
       tracker = undefined;
       eraseStorage(domain as string, opened);
-    } else if (live()) {
+    } else {
+      // start() waits for live(); a tracker exists only for a key that was not refused.
       start();
       if (next == 'granted') tracker?.flush();
     }

@@ -71,10 +71,9 @@ export function openStore(): Store {
       } catch {
         forget();
       }
-    if (!off) {
-      off = true;
-      warn('IndexedDB unavailable; using memory and localStorage.');
-    }
+    // (warn() says it once.)
+    off = true;
+    warn('IndexedDB unavailable; using memory and localStorage.');
   };
   return {
     // Items are stored as JSON text: IndexedDB clones a string far faster than an object graph
