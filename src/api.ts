@@ -25,14 +25,13 @@ export function createApi(opts: Options) {
   let tracker: Tracker | undefined;
   let domain: unknown;
   let refused = false;
-  let capturing = false;
-  /** A tracker (so an IndexedDB connection) was opened by this page. */
+  /** A tracker (so an IndexedDB connection, and auto-capture) was started by this page. */
   let opened = false;
   /** Calls waiting for the tracker: with a resolver once it is on its way (it comes a task later). */
   const held: [Method, unknown[], ((value: unknown) => void)?][] = [];
 
   /** Calls are taken into the queue: consent granted, or pending with the merchant's leave to hold them in storage. */
-  const live = () => !refused && (state() == 'granted' || (state() == 'pending' && opts.hold == 'storage'));
+  const live = () => !refused && (consent() == 'granted' || (consent() == 'pending' && opts.hold == 'storage'));
 
   /** What a new consent state does: a refusal drops and erases everything, a yes starts and sends. */
   const changed = (next: Consent) => {
@@ -41,12 +40,14 @@ export function createApi(opts: Options) {
       tracker?._erase();
       tracker = undefined;
       eraseStorage(domain as string, opened);
-    } else if (live()) {
+    } else {
+      // start() waits for live(); a tracker exists only for a key that was not refused.
       start();
       if (next == 'granted') tracker?.flush();
     }
   };
-  const { _set: consent, _state: state } = createConsent(opts, changed);
+  /** Sets a consent state (see consent.ts); `consent()` answers the current one. */
+  const consent = createConsent(opts, changed);
 
   /** The start-up task, once scheduled (see `start`). */
   let booting: ReturnType<typeof setTimeout> | 0 = 0;
@@ -62,7 +63,17 @@ export function createApi(opts: Options) {
     if (!live()) return;
     try {
       if (!tracker) {
-        const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || state() != 'granted'));
+        const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || consent() != 'granted'));
+        // Auto-capture starts with the page's first tracker, and reads the page on a task of its
+        // own, so start-up never adds up to a long task.
+        if (!opened)
+          setTimeout(() => {
+            try {
+              startCapture(api, opts.capture, live);
+            } catch (e) {
+              warn('auto-capture off: ' + e);
+            }
+          });
         opened = true;
         t.cookieDomain(domain);
       }
@@ -79,17 +90,6 @@ export function createApi(opts: Options) {
       }
       settle?.(value);
     });
-    // Auto-capture reads the page: a task of its own, so start-up never adds up to a long task.
-    if (!capturing) {
-      capturing = true;
-      setTimeout(() => {
-        try {
-          startCapture(api, opts.capture, live);
-        } catch (e) {
-          warn('auto-capture off: ' + e);
-        }
-      });
-    }
   };
 
   // The visitor and the queue start on a task of their own (first storage and cookie reads cost
@@ -113,25 +113,25 @@ export function createApi(opts: Options) {
   const account = (id?: unknown): string | undefined => {
     const check = checkKey(id);
     if (id === undefined || refused) return key;
-    if (key) id != key && warn('account ' + id + ' refused: sending to ' + key);
-    else if (check == 'private') {
+    if (key) {
+      if (id != key) warn('account ' + id + ' refused: sending to ' + key);
+    } else if (check == 'private') {
       refused = true;
       held.length = 0;
-      warn('private API key refused: nothing is sent or stored. Rotate it in Klaviyo.', true);
-    } else if (check) warn('"' + id + '" is not a public API key (6 letters or digits).', true);
-    else (key = id as string), start();
+      warn('private API key refused: nothing sent or stored. Rotate it.', true);
+    } else if (check) {
+      warn('"' + id + '" is not a public API key (6 letters or digits).', true);
+    } else {
+      key = id as string;
+      start();
+    }
     return key;
   };
-
-  /** What a method answers without a tracker: an empty identity, `track` accepted unless refused… */
-  const early = (name: Method, args: unknown[]) =>
-    name == 'identify' ? {} : name == 'track' ? !refused && state() != 'denied' : name == 'isIdentified' ? false : name == 'flush' ? held.length :
-    name == 'cookieDomain' ? (domain = typeof args[0] == 'string' ? args[0] : domain) : undefined;
 
   const api = {} as Klaviyo;
   METHODS.forEach((name) => {
     api[name] = ((...args: unknown[]) => {
-      const cb = typeof args[args.length - 1] == 'function' && (args.pop() as (v: unknown) => void);
+      const cb = typeof args.at(-1) == 'function' && (args.pop() as (v: unknown) => void);
       let result: unknown;
       try {
         if (name == 'account') result = account(args[0]);
@@ -139,8 +139,12 @@ export function createApi(opts: Options) {
         else if (tracker && live()) result = (tracker as any)[name](...args);
         else if (key && live() && name != 'cookieDomain') result = new Promise((settle) => held.push([name, args, settle]));
         else {
-          if (!refused && state() != 'denied' && HELD.includes(name)) held.push([name, args]);
-          result = early(name, args);
+          const kept = !refused && consent() != 'denied';
+          if (kept && HELD.includes(name)) held.push([name, args]);
+          if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
+          // What a method answers without a tracker (the others: undefined).
+          const answers: Partial<Record<Method, unknown>> = { identify: {}, track: kept, isIdentified: false, flush: held.length, cookieDomain: domain };
+          result = answers[name];
         }
       } catch (e) {
         warn(name + '() failed: ' + e);
@@ -164,7 +168,7 @@ export function createApi(opts: Options) {
         const name = Array.isArray(entry) && entry[0];
         if (typeof entry == 'function') entry(api);
         else if (METHODS.includes(name)) (api as any)[name](...(entry as unknown[]).slice(1));
-        else warn('push() ignored what is neither [method, ...arguments] nor a function.');
+        else warn('push() ignored: neither [method, ...args] nor a function.');
       } catch (e) {
         warn('function failed: ' + e);
       }
@@ -172,7 +176,7 @@ export function createApi(opts: Options) {
     return undefined;
   };
 
-  if (state() == 'denied') eraseStorage(undefined, false);
+  if (consent() == 'denied') eraseStorage();
   watchConsent(consent);
   account(opts.companyId);
   return { _api: api, _identified: () => !!tracker?.isIdentified(), _hidden: hidden };

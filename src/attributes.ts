@@ -11,7 +11,7 @@ export interface ProfileParts {
   /** `meta.patch_properties`, when `$append/$unappend/$unset` were given. */
   _meta?: Properties;
   /** The identifiers among the attributes. */
-  ids: Ids;
+  _ids: Ids;
 }
 
 /** A string or number as trimmed text; undefined for anything else, or nothing but spaces. */
@@ -42,7 +42,7 @@ export function toProfile(input: Properties): ProfileParts {
   }
   if (some(location)) attributes.location = location;
   if (some(properties)) attributes.properties = properties;
-  return { _attributes: attributes, ids, _meta: some(patch) ? { patch_properties: patch } : undefined };
+  return { _attributes: attributes, _ids: ids, _meta: some(patch) ? { patch_properties: patch } : undefined };
 }
 
 /** A year ahead, less a day for clock skew. */

@@ -3,6 +3,7 @@ import { scriptOptions } from './config';
 import { drainOrder, queued } from './drain';
 import { onHidden } from './lifecycle';
 import type { Klaviyo, Options } from './types';
+import { warn } from './warn';
 
 /**
  * The script-tag entry. Reads its options from its own <script>, replaces whatever stub is on the
@@ -20,7 +21,7 @@ const start = (opts: Options): (() => void) => {
       return done;
     }
     const { _api: api, _identified, _hidden } = createApi(opts);
-    const entries = [...queued(w._learnq), ...queued(w._klOnsite), ...queued(w.klaviyo)];
+    const entries = [w._learnq, w._klOnsite, w.klaviyo].flatMap(queued);
     w.__klite = w.klaviyo = api;
     // Old references to Klaviyo's stub push onto `_klOnsite`; `_learnq.push` runs synchronously from now on.
     w._klOnsite = { push: api.push };
@@ -28,9 +29,7 @@ const start = (opts: Options): (() => void) => {
     api.push(...drainOrder(entries));
     return _hidden;
   } catch (e) {
-    try {
-      console.error('klite: could not start: ' + e);
-    } catch {}
+    warn('could not start: ' + e, true);
   }
   return done;
 };
@@ -47,7 +46,10 @@ try {
   // The page hidden or left, before that task ran too (calls, then a navigation, in the page's
   // first task): start now, then send what is queued.
   onHidden(() => {
-    if (!started) clearTimeout(pending), (started = start(opts));
+    if (!started) {
+      clearTimeout(pending);
+      started = start(opts);
+    }
     started();
   });
 } catch {}

@@ -36,7 +36,10 @@ export function clean(value: unknown): Properties {
         // (An encoder per such string: they are rare, and an encoder costs next to nothing.)
         if (v.length > STRING_BYTES / 3) {
           const read = new TextEncoder().encodeInto(v, new Uint8Array(STRING_BYTES)).read!;
-          if (read < v.length) v = (cut('string over 100 KB'), v.slice(0, read));
+          if (read < v.length) {
+            cut('string over 100 KB');
+            v = v.slice(0, read);
+          }
         }
         return (room -= v.length) < 0 ? cut('call over 1 MB') : v;
       }

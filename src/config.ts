@@ -10,21 +10,22 @@ export const DEFAULT_ENDPOINT = 'https://a.klaviyo.com';
  */
 export function scriptOptions(script: HTMLScriptElement | null | undefined, base: string): Options {
   if (!script) return {};
-  const data = script.dataset;
   const url = new URL(script.src, base);
-  const q = url.searchParams;
+  /** `?some_name=` in the script URL, else its `data-some-name` attribute (`dataset.someName`). */
+  const option = (name: string): string | undefined =>
+    url.searchParams.get(name) || script.dataset[name.replace(/_(.)/g, (_, c: string) => c.toUpperCase())];
   // `no_capture=cart,forms` (or `all`) turns captures off; `checkout_path` is the shop's checkout pattern.
-  const capture: CaptureOptions = { checkoutPath: q.get('checkout_path') || data.checkoutPath };
-  (q.get('no_capture') || data.noCapture)?.match(/\w+/g)?.forEach((k) => (capture[k as 'all'] = false));
+  const capture: CaptureOptions = { checkoutPath: option('checkout_path') };
+  option('no_capture')?.match(/\w+/g)?.forEach((k) => (capture[k as 'all'] = false));
   return {
     capture,
     // The folder klite.js is in is read as a key only if it could be one: 6 letters or digits with
     // a capital or a digit (so `/assets/klite.js` is not a key), or a private key, so that it is refused.
-    companyId: q.get('company_id') || data.companyId || url.pathname.match(/\/((?=[^/]*[A-Z0-9])[A-Za-z0-9]{6}|pk_[^/]*)\/[^/]*$/)?.[1],
-    endpoint: q.get('endpoint') || data.endpoint,
-    consent: (q.get('consent') || data.consent) as Options['consent'],
-    gpc: (q.get('gpc') || data.gpc) != 'ignore',
-    hold: (q.get('hold') || data.hold) as Options['hold'],
+    companyId: option('company_id') || url.pathname.match(/\/((?=[^/]*[A-Z0-9])[A-Za-z0-9]{6}|pk_[^/]*)\/[^/]*$/)?.[1],
+    endpoint: option('endpoint'),
+    consent: option('consent') as Options['consent'],
+    gpc: option('gpc') != 'ignore',
+    hold: option('hold') as Options['hold'],
   };
 }
 

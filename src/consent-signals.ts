@@ -73,7 +73,7 @@ export function watchConsent(set: Set): void {
   guard(() => {
     const layer = w.dataLayer;
     if (!Array.isArray(layer)) return;
-    for (let i = 0; i < layer.length; i++) gcm(layer[i]);
+    layer.forEach(gcm);
     const push = layer.push;
     layer.push = function (...entries: unknown[]) {
       entries.forEach(gcm);

@@ -8,7 +8,8 @@ export const STATES: Consent[] = ['granted', 'denied', 'pending'];
  * The consent state and its rules: the merchant's option sets where it starts; Klaviyo's
  * off-switch cookie and Global Privacy Control are refusals that only the merchant's own
  * `consent()` (`explicit`) lifts, never an automatic signal; an answer in one tab is the answer
- * in every open tab of the shop (BroadcastChannel). `changed` hears each new state once.
+ * in every open tab of the shop (BroadcastChannel). `changed` hears each new state once. Returns
+ * `set`, which also answers the current state when called without one.
  */
 export function createConsent(opts: Options, changed: (state: Consent) => void) {
   let sticky = readCookie('__kla_off') == 'true' || (opts.gpc !== false && (navigator as any).globalPrivacyControl === true);
@@ -33,5 +34,5 @@ export function createConsent(opts: Options, changed: (state: Consent) => void) 
     tabs.onmessage = (e) => set(e.data[0], e.data[1], true);
   } catch {}
 
-  return { _set: set, _state: () => state };
+  return set;
 }

@@ -55,7 +55,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   /** Sends one request; false when it must be retried. */
   const send = async (req: Request, keepalive?: boolean): Promise<boolean> => {
     const entries = req._entries;
-    const keys = entries.map((e) => e[0]);
+    const keys = entries.map(([k]) => k);
     // In flight once the request has left (post() calls fetch before it first waits): a closing
     // page stopped before that must not count these calls as on their way.
     const outcome = post(endpoint, req._path, companyId, req._body, keepalive);
@@ -75,7 +75,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
         for (const entry of entries) for (const r of plan([entry], visitor, 0)._groups[0]._requests) if (!(await send(r, keepalive))) return false;
         return true;
       }
-      warn('call refused by Klaviyo and dropped: ' + status + ' ' + _detail);
+      warn('call refused by Klaviyo, dropped: ' + status + ' ' + _detail);
     }
     queue._del(keys);
     return true;
@@ -96,26 +96,29 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       // meanwhile is in flight, so left out below).
       if (wait()) return;
     }
-    const now = Date.now();
-    const { _groups, _expired } = plan(queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))), visitor, now, keepalive ? KEEPALIVE_BUDGET : undefined, parts);
+    const { _groups, _expired } = plan(queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))), visitor, Date.now(), keepalive ? KEEPALIVE_BUDGET : undefined, parts);
     if (_expired[0]) {
-      warn('undelivered calls dropped: anonymous after 14 days, others after 30.');
-      queue._del(_expired.map((e) => e[0]));
+      warn('calls undelivered for 30 days (anonymous: 14) dropped.');
+      queue._del(_expired.map(([k]) => k));
     }
     if (navigator.onLine === false || !_groups[0]) return;
     let budget = KEEPALIVE_BUDGET;
     if (keepalive) {
       // The closing page's last chance: all at once, back-off ignored, within the byte budget.
-      for (const g of _groups) for (const r of g._requests) (budget -= r._bytes) >= 0 && send(r, true);
+      for (const g of _groups)
+        for (const r of g._requests) {
+          budget -= r._bytes;
+          if (budget >= 0) send(r, true);
+        }
       return;
     }
     failed = 0;
     for (const g of _groups) for (const r of g._requests) if (failed > 1 || !(await send(r))) break;
-    failures = failed ? failures + 1 : 0;
     if (failed) {
-      schedule((retryAt = Math.max(retryAt, Date.now() + backoff(failures - 1))) - Date.now());
+      retryAt = Math.max(retryAt, Date.now() + backoff(failures++));
+      schedule(retryAt - Date.now());
       channel?.postMessage(retryAt);
-    }
+    } else failures = 0;
   };
 
   /**
@@ -157,7 +160,9 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   return {
     _flush: flush,
     /** A second from the first unsent call; a pending retry is not brought forward. */
-    _soon: () => timer || schedule(DELAY),
+    _soon: () => {
+      if (!timer) schedule(DELAY);
+    },
     /**
      * The page is being hidden or left: this page's own unsent calls go now, with keepalive and
      * without waiting for the lock (a closing page may not live to get it); what is not

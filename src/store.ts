@@ -25,32 +25,14 @@ export interface Store {
  */
 const chain = <T>(list: T[], op: (x: T) => IDBRequest) => {
   const requests: IDBRequest[] = [];
-  let i = 0;
-  const next = () => {
-    for (let end = i + 100, r; i < list.length && i < end; ) {
-      r = requests[i] = op(list[i]);
-      if (++i == end && i < list.length) r.onsuccess = next;
-    }
+  const next = (from: number) => {
+    const issued = list.slice(from, from + 100).map(op);
+    requests.push(...issued);
+    if (from + 100 < list.length) issued[99].onsuccess = () => next(from + 100);
   };
-  next();
+  next(0);
   return requests;
 };
-
-/** Opens klite's database; closes it when another tab (or this one) deletes or upgrades it. */
-const connect = (forget: () => void) =>
-  new Promise<IDBDatabase>((opened, failed) => {
-    const req = indexedDB.open(DB_NAME);
-    req.onupgradeneeded = () => req.result.createObjectStore('queue');
-    req.onsuccess = () => {
-      const db = req.result;
-      // Holding on would block the deletion, and every later open here; the next use reopens.
-      db.onversionchange = () => (db.close(), forget());
-      // WebKit drops connections on its own ("Connection to Indexed Database server lost").
-      db.onclose = forget;
-      opened(db);
-    };
-    req.onerror = () => failed(req.error);
-  });
 
 /**
  * The durable half of the queue: one IndexedDB transaction per call, on klite's own connection
@@ -64,36 +46,45 @@ export function openStore(): Store {
   let conn: Promise<IDBDatabase> | undefined;
   let off = false;
   const forget = () => (conn = undefined);
-  const attempt = async (mode: IDBTransactionMode, op: (s: IDBObjectStore) => unknown) => {
-    const tx = (await (conn ||= connect(forget))).transaction('queue', mode);
-    op(tx.objectStore('queue'));
-    await promisifyRequest(tx);
+  /** Opens klite's database; closes it when another tab (or this one) deletes or upgrades it. */
+  const connect = async () => {
+    const req = indexedDB.open(DB_NAME);
+    req.onupgradeneeded = () => req.result.createObjectStore('queue');
+    const db = await promisifyRequest(req);
+    // Holding on would block the deletion, and every later open here; the next use reopens.
+    db.onversionchange = () => {
+      db.close();
+      forget();
+    };
+    // WebKit drops connections on its own ("Connection to Indexed Database server lost").
+    db.onclose = forget;
+    return db;
   };
-  const run = async (mode: IDBTransactionMode, op: (s: IDBObjectStore) => unknown): Promise<boolean> => {
+  /** Runs `op` in a transaction; its result once the transaction completes, undefined when IndexedDB failed. */
+  const run = async <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => T): Promise<T | undefined> => {
     for (let tries = 2; !off && tries--; )
       try {
-        return await attempt(mode, op), true;
+        const tx = (await (conn ||= connect())).transaction('queue', mode);
+        const result = op(tx.objectStore('queue'));
+        await promisifyRequest(tx);
+        return result;
       } catch {
         forget();
       }
-    if (!off) (off = true), warn('IndexedDB unavailable; using memory and localStorage.');
-    return false;
+    // (warn() says it once.)
+    off = true;
+    warn('IndexedDB unavailable; using memory and localStorage.');
   };
   return {
     // Items are stored as JSON text: IndexedDB clones a string far faster than an object graph
     // (1,000 events: about 40 ms as objects, a long task with the building around it).
-    _put: (list) => run('readwrite', (s) => chain(list, ([k, v]) => s.put(typeof v == 'string' ? v : JSON.stringify(v), k))),
-    _keys: () => {
-      let keys: IDBRequest;
-      return run('readonly', (s) => (keys = s.getAllKeys())).then((ok) => (ok ? keys.result : undefined));
-    },
-    _get: (keys) => {
-      let got: IDBRequest[];
-      return run('readonly', (s) => (got = chain(keys, (k) => s.get(k)))).then((ok) =>
-        ok ? keys.flatMap((k, i): Entry[] => (got[i].result ? [[k, JSON.parse(got[i].result)]] : [])) : [],
-      );
-    },
-    _del: (keys) => run('readwrite', (s) => chain(keys, (k) => s.delete(k))),
-    _clear: () => run('readwrite', (s) => s.clear()),
+    _put: (list) => run('readwrite', (s) => chain(list, ([k, v]) => s.put(typeof v == 'string' ? v : JSON.stringify(v), k))).then(Boolean),
+    _keys: () => run('readonly', (s) => s.getAllKeys()).then((keys) => keys?.result as string[] | undefined),
+    _get: (keys) =>
+      run('readonly', (s) => chain(keys, (k) => s.get(k))).then((got) =>
+        got ? keys.flatMap((k, i): Entry[] => (got[i].result ? [[k, JSON.parse(got[i].result)]] : [])) : [],
+      ),
+    _del: (keys) => run('readwrite', (s) => chain(keys, (k) => s.delete(k))).then(Boolean),
+    _clear: () => run('readwrite', (s) => s.clear()).then(Boolean),
   };
 }

@@ -32,10 +32,11 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
 
   const identify = (props: unknown): Identity => {
     // Copied now, not on the next task: the identifiers take effect at once.
-    const { _attributes, _meta, ids } = toProfile(clean(props));
-    identity._merge(ids);
+    const { _attributes, _meta, _ids } = toProfile(clean(props));
+    identity._merge(_ids);
     if (isIdentified(visitor._ids)) queue._claim({ ...visitor._ids }, visitor._cid);
-    enqueue('p', () => (_meta ? { _attributes, _meta } : { _attributes }));
+    // An undefined `_meta` is left out of the stored JSON.
+    enqueue('p', () => ({ _attributes, _meta }));
     return publicIdentity(visitor._ids);
   };
 
@@ -51,7 +52,10 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
   return {
     identify,
     track(metric: unknown, props?: unknown): boolean {
-      if (typeof metric != 'string' || !metric) return warn('track() needs a metric name.'), false;
+      if (typeof metric != 'string' || !metric) {
+        warn('track() needs a metric name.');
+        return false;
+      }
       // Unique per event: this page's random id and a counter (one random id per call cost more than the rest of track()).
       const uid = pageId + (n++).toString(36);
       const at = Date.now();

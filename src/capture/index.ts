@@ -14,7 +14,7 @@ import { randomId } from '../ids';
  * Checkout, and identify from submitted email fields. Each can be turned off; nothing here can
  * throw into the page (every hook is guarded and calls the page's own code first).
  */
-export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live = () => true): void {
+export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live: () => boolean): void {
   if (!o || o.all === false) return;
   const w = window as any;
   const initialPath = location.pathname;
@@ -123,5 +123,6 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live 
   const start = safe(page);
   onRoute(start);
   // Called on klite's own start-up task (see api.ts); the first look waits for the parsed document.
-  document.readyState == 'loading' ? addEventListener('DOMContentLoaded', start) : start();
+  if (document.readyState == 'loading') addEventListener('DOMContentLoaded', start);
+  else start();
 }
