@@ -33,7 +33,11 @@ export default tseslint.config(
     },
   },
   // Klaviyo-compatible stub, pasted into pages: written for its byte budget (700 B), like Klaviyo's.
-  { files: ['snippet/stub.js'], languageOptions: { globals: globals.browser }, rules: { '@typescript-eslint/no-unused-expressions': 'off' } },
+  {
+    files: ['snippet/stub.js'],
+    languageOptions: { globals: globals.browser },
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
   {
     files: ['**/*.mjs', 'test/**/*.ts'],
     languageOptions: { globals: { ...globals.node, ...globals.browser, ...page } },

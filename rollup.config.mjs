@@ -10,7 +10,17 @@ const pinned = JSON.parse(readFileSync(new URL('./mangle.json', import.meta.url)
 const minify = () =>
   terser({
     ecma: 2020,
-    compress: { passes: 5, pure_getters: true, unsafe_arrows: true, unsafe: true, unsafe_methods: true, unsafe_comps: true, unsafe_undefined: true, hoist_funs: true, toplevel: true },
+    compress: {
+      passes: 5,
+      pure_getters: true,
+      unsafe_arrows: true,
+      unsafe: true,
+      unsafe_methods: true,
+      unsafe_comps: true,
+      unsafe_undefined: true,
+      hoist_funs: true,
+      toplevel: true,
+    },
     toplevel: true,
     mangle: { properties: { regex: /^_[a-z]/i, reserved: ['_kx', '_learnq', '_klOnsite'] } },
     // A fresh copy per bundle: terser adds the names it makes to the cache it is given.
@@ -31,7 +41,11 @@ export default [
   // The script tag: reads its own <script> element, installs window.klaviyo, drains stub queues.
   { input: 'src/browser.ts', output: { file: 'dist/klite.js', format: 'iife', strict: false }, plugins: [...plugins(), minify()] },
   // The same without auto-capture, for shops that send their own events (and to measure the core).
-  { input: 'src/browser.ts', output: { file: 'dist/klite.core.js', format: 'iife', strict: false }, plugins: [noCapture, ...plugins(), minify()] },
+  {
+    input: 'src/browser.ts',
+    output: { file: 'dist/klite.core.js', format: 'iife', strict: false },
+    plugins: [noCapture, ...plugins(), minify()],
+  },
   // npm: `import { init } from 'klite'`.
   { input: 'src/index.ts', output: { file: 'dist/klite.mjs', format: 'es' }, plugins: [...plugins(), minify()] },
 ];

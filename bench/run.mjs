@@ -19,7 +19,11 @@ const bytes = (file) => {
 };
 
 /** A page with or without klite (the stub loading the built bundle), nothing else. */
-const page = (url, withKlite) => html({ head: withKlite ? stubScript(`'${url}/dist/klite.js?company_id=${KEY}&endpoint=${encodeURIComponent(url)}'`, { min: true }) : '', body: '<p>bench</p>' });
+const page = (url, withKlite) =>
+  html({
+    head: withKlite ? stubScript(`'${url}/dist/klite.js?company_id=${KEY}&endpoint=${encodeURIComponent(url)}'`, { min: true }) : '',
+    body: '<p>bench</p>',
+  });
 
 /** Counts IndexedDB transactions and records long tasks, before any page script runs. */
 const instrument = () => {
@@ -29,14 +33,27 @@ const instrument = () => {
     window.__bench.transactions++;
     return tx.apply(this, a);
   };
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__bench.longTasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) =>
+    list.getEntries().forEach((e) => window.__bench.longTasks.push({ start: e.startTime, duration: e.duration })),
+  ).observe({ type: 'longtask', buffered: true });
   // Long Animation Frames name the scripts that ran in them: klite's longest single script run.
-  new PerformanceObserver((list) => list.getEntries().forEach((f) => (f.scripts || []).forEach((s) => {
-    if (/klite\.js/.test(s.sourceURL) && s.duration > window.__bench.kliteLongest) {
-      window.__bench.kliteLongest = s.duration;
-      window.__bench.kliteLongestAt = { start: Math.round(s.startTime), invoker: s.invoker, invokerType: s.invokerType, fn: s.sourceFunctionName, char: s.sourceCharPosition, frame: Math.round(f.duration) };
-    }
-  }))).observe({ type: 'long-animation-frame', buffered: true });
+  new PerformanceObserver((list) =>
+    list.getEntries().forEach((f) =>
+      (f.scripts || []).forEach((s) => {
+        if (/klite\.js/.test(s.sourceURL) && s.duration > window.__bench.kliteLongest) {
+          window.__bench.kliteLongest = s.duration;
+          window.__bench.kliteLongestAt = {
+            start: Math.round(s.startTime),
+            invoker: s.invoker,
+            invokerType: s.invokerType,
+            fn: s.sourceFunctionName,
+            char: s.sourceCharPosition,
+            frame: Math.round(f.duration),
+          };
+        }
+      }),
+    ),
+  ).observe({ type: 'long-animation-frame', buffered: true });
 };
 
 const metric = async (cdp, name) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name).value;
@@ -120,7 +137,11 @@ async function once(browser, server) {
   const longAfter = after.long.filter((t) => t.start >= loopStart);
   out.afterLoopLongTasks = longAfter.length;
   out.afterLoopLongestMs = Math.max(0, ...longAfter.map((t) => t.duration));
-  if (process.env.BENCH_DEBUG) console.log('long tasks after the loop (start − loop start, duration):', longAfter.map((t) => [Math.round(t.start - loopStart), t.duration]));
+  if (process.env.BENCH_DEBUG)
+    console.log(
+      'long tasks after the loop (start − loop start, duration):',
+      longAfter.map((t) => [Math.round(t.start - loopStart), t.duration]),
+    );
   out.idbTransactions = after.tx - before.tx;
   await cdp.send('HeapProfiler.collectGarbage');
   out.heapAfterCallsKB = (await metric(cdp, 'JSHeapUsedSize')) / 1024;
@@ -134,19 +155,23 @@ async function once(browser, server) {
   out.lastAckMs = requests.length ? Math.max(...requests.map((r) => r.at)) - lastCall : NaN;
 
   // 1,000 calls spread over 10 s: main-thread time of the calls themselves.
-  out.spreadCallsMs = await p.evaluate(({ n, spread }) => new Promise((resolve) => {
-    let i = 0;
-    let spent = 0;
-    const timer = setInterval(() => {
-      const t0 = performance.now();
-      klaviyo.track('Spread Event', { i });
-      spent += performance.now() - t0;
-      if (++i >= n) {
-        clearInterval(timer);
-        resolve(spent);
-      }
-    }, spread / n);
-  }), { n: CALLS, spread: SPREAD_MS });
+  out.spreadCallsMs = await p.evaluate(
+    ({ n, spread }) =>
+      new Promise((resolve) => {
+        let i = 0;
+        let spent = 0;
+        const timer = setInterval(() => {
+          const t0 = performance.now();
+          klaviyo.track('Spread Event', { i });
+          spent += performance.now() - t0;
+          if (++i >= n) {
+            clearInterval(timer);
+            resolve(spent);
+          }
+        }, spread / n);
+      }),
+    { n: CALLS, spread: SPREAD_MS },
+  );
   await wait(2000);
 
   // Memory for 1,000 events held in the queue (the browser offline, so nothing leaves): what klite
@@ -164,7 +189,12 @@ async function once(browser, server) {
 
   // Over the whole run (load, the loop and what follows, the spread calls); 0 when no frame was long.
   out.kliteLongestMs = await p.evaluate(() => window.__bench.kliteLongest);
-  if (process.env.BENCH_DEBUG && out.kliteLongestMs) console.log('longest klite script (loop started at', Math.round(loopStart) + '):', await p.evaluate(() => window.__bench.kliteLongestAt));
+  if (process.env.BENCH_DEBUG && out.kliteLongestMs)
+    console.log(
+      'longest klite script (loop started at',
+      Math.round(loopStart) + '):',
+      await p.evaluate(() => window.__bench.kliteLongestAt),
+    );
   await context.close();
   out.storefrontKliteLongestMs = await storefront(browser, server);
   return out;
@@ -183,9 +213,23 @@ async function storefront(browser, server) {
     longest = Math.max(longest, ms);
   });
   await context.addInitScript(() => {
-    new PerformanceObserver((list) => list.getEntries().forEach((f) => (f.scripts || []).forEach((s) => {
-      if (/klite\.js/.test(s.sourceURL)) window.__kliteScript(s.duration, { page: location.pathname, start: Math.round(s.startTime), invoker: s.invoker, invokerType: s.invokerType, fn: s.sourceFunctionName, char: s.sourceCharPosition, frame: Math.round(f.duration), forced: Math.round(s.forcedStyleAndLayoutDuration) });
-    }))).observe({ type: 'long-animation-frame', buffered: true });
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((f) =>
+        (f.scripts || []).forEach((s) => {
+          if (/klite\.js/.test(s.sourceURL))
+            window.__kliteScript(s.duration, {
+              page: location.pathname,
+              start: Math.round(s.startTime),
+              invoker: s.invoker,
+              invokerType: s.invokerType,
+              fn: s.sourceFunctionName,
+              char: s.sourceCharPosition,
+              frame: Math.round(f.duration),
+              forced: Math.round(s.forcedStyleAndLayoutDuration),
+            });
+        }),
+      ),
+    ).observe({ type: 'long-animation-frame', buffered: true });
   });
   const p = await context.newPage();
   await p.goto(server.url + '/');
@@ -215,7 +259,14 @@ const server = await startServer({ port: 0 });
 server.reset = () => fetch(server.url + '/__reset', { method: 'POST' });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-precise-memory-info'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--enable-precise-memory-info',
+  ],
 });
 const runs = [];
 try {
@@ -249,9 +300,16 @@ const LABELS = {
   storefrontKliteLongestMs: 'storefront flow (demo shop, cold): longest klite script, LoAF (ms)',
 };
 const fmt = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
-const result = { date: new Date().toISOString(), runs: RUNS, calls: CALLS, bytes: { 'dist/klite.js': bytes('dist/klite.js'), 'dist/stub.min.js': bytes('dist/stub.min.js') }, figures: {} };
+const result = {
+  date: new Date().toISOString(),
+  runs: RUNS,
+  calls: CALLS,
+  bytes: { 'dist/klite.js': bytes('dist/klite.js'), 'dist/stub.min.js': bytes('dist/stub.min.js') },
+  figures: {},
+};
 console.log(`klite benchmark: ${RUNS} run(s), Chromium at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}\n`);
-for (const [file, b] of Object.entries(result.bytes)) console.log(`${('bytes: ' + file).padEnd(62)} raw ${b.raw}, gzip ${b.gzip}, brotli ${b.brotli}`);
+for (const [file, b] of Object.entries(result.bytes))
+  console.log(`${('bytes: ' + file).padEnd(62)} raw ${b.raw}, gzip ${b.gzip}, brotli ${b.brotli}`);
 for (const [key, label] of Object.entries(LABELS)) {
   const xs = runs.map((r) => r[key]);
   result.figures[key] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs };

@@ -28,7 +28,18 @@ export const RATE_LIMITS = {
 let nextId = 1;
 export const error = (status, detail, source, code = 'invalid') => ({
   status,
-  body: { errors: [{ id: String(nextId++), status, code, title: status == 429 ? 'Throttled' : status == 413 ? 'Payload too large' : 'Invalid input.', detail, source }] },
+  body: {
+    errors: [
+      {
+        id: String(nextId++),
+        status,
+        code,
+        title: status == 429 ? 'Throttled' : status == 413 ? 'Payload too large' : 'Invalid input.',
+        detail,
+        source,
+      },
+    ],
+  },
 });
 
 const identifiers = (attrs = {}) => {
@@ -40,7 +51,8 @@ const profileKey = (ids) => ids.email || ids.phone_number || ids.external_id || 
 
 /** The first way `value` breaks a payload limit, as a pointer and a detail; null when none. */
 function overLimit(value, pointer, depth = 0) {
-  if (typeof value === 'string') return Buffer.byteLength(value) > LIMITS.stringBytes ? [pointer, `Strings are limited to ${LIMITS.stringBytes} bytes.`] : null;
+  if (typeof value === 'string')
+    return Buffer.byteLength(value) > LIMITS.stringBytes ? [pointer, `Strings are limited to ${LIMITS.stringBytes} bytes.`] : null;
   if (!value || typeof value !== 'object') return null;
   if (depth >= LIMITS.depth) return [pointer, `Properties may be nested at most ${LIMITS.depth} levels.`];
   if (Array.isArray(value) && value.length > LIMITS.arrayItems) return [pointer, `Arrays are limited to ${LIMITS.arrayItems} items.`];
@@ -54,12 +66,16 @@ function overLimit(value, pointer, depth = 0) {
 /** 400 reasons for one event's attributes (properties count, sizes, time window). */
 function eventLimits(attrs, pointer, now) {
   const count = Object.keys(attrs.properties || {}).length;
-  if (count > LIMITS.properties) return error(400, `An event may have at most ${LIMITS.properties} properties; this one has ${count}.`, { pointer: pointer + '/properties' });
+  if (count > LIMITS.properties)
+    return error(400, `An event may have at most ${LIMITS.properties} properties; this one has ${count}.`, {
+      pointer: pointer + '/properties',
+    });
   const found = overLimit(attrs.properties, pointer + '/properties');
   if (found) return error(400, found[1], { pointer: found[0] });
   if (attrs.time != null) {
     const t = Date.parse(attrs.time);
-    if (!(t >= Date.UTC(2000, 0, 1)) || t > now + 365 * 864e5) return error(400, 'The event time must be after 2000-01-01 and at most one year ahead.', { pointer: pointer + '/time' });
+    if (!(t >= Date.UTC(2000, 0, 1)) || t > now + 365 * 864e5)
+      return error(400, 'The event time must be after 2000-01-01 and at most one year ahead.', { pointer: pointer + '/time' });
   }
   return null;
 }
@@ -121,7 +137,18 @@ export function createKlaviyo({ dataDir, rateLimits = RATE_LIMITS } = {}) {
     const dedupe = JSON.stringify([profileKey(ids), metric, attrs.unique_id ?? attrs.time ?? new Date().toISOString().slice(0, 19)]);
     const duplicate = state.seen.has(dedupe);
     if (!duplicate) upsertProfile(profileAttrs);
-    const event = { metric, profile: ids, properties: attrs.properties, time: attrs.time, value: attrs.value, unique_id: attrs.unique_id, request: requestId, received: Date.now(), duplicate, dedupe };
+    const event = {
+      metric,
+      profile: ids,
+      properties: attrs.properties,
+      time: attrs.time,
+      value: attrs.value,
+      unique_id: attrs.unique_id,
+      request: requestId,
+      received: Date.now(),
+      duplicate,
+      dedupe,
+    };
     addEvent(event);
     persist('events', event);
   };
@@ -129,7 +156,13 @@ export function createKlaviyo({ dataDir, rateLimits = RATE_LIMITS } = {}) {
   // A restart keeps what was accepted: events (and so dedupe), profiles, requests.
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
-    const lines = (name) => (existsSync(file(name)) ? readFileSync(file(name), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+    const lines = (name) =>
+      existsSync(file(name))
+        ? readFileSync(file(name), 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [];
     lines('events').forEach(addEvent);
     lines('profiles').forEach(({ attrs, meta }) => upsertProfile(attrs, meta, false));
     state.requests.push(...lines('requests'));
@@ -158,13 +191,19 @@ export function createKlaviyo({ dataDir, rateLimits = RATE_LIMITS } = {}) {
     if (!type) return error(404, 'Not found: ' + path, { pointer: '' }, 'not_found');
     const companyId = query.get('company_id');
     if (!companyId) return error(400, 'company_id is required.', { parameter: 'company_id' });
-    if (/^pk_/i.test(companyId)) return error(400, 'Private API keys must never be used in a browser: use your public API key (site ID), and rotate the exposed private key.', { parameter: 'company_id' });
+    if (/^pk_/i.test(companyId))
+      return error(
+        400,
+        'Private API keys must never be used in a browser: use your public API key (site ID), and rotate the exposed private key.',
+        { parameter: 'company_id' },
+      );
     if (!/^[A-Za-z0-9]{6}$/.test(companyId)) return error(400, 'company_id is not a valid public API key.', { parameter: 'company_id' });
     if (!headers.revision) return error(400, 'The revision header is required.', { parameter: 'revision' });
     const now = Date.now();
     const wait = limited(companyId, clean, now);
     if (wait) return { ...error(429, `Rate limit for ${clean} exceeded.`, { pointer: '' }, 'throttled'), retryAfter: wait };
-    if (Buffer.byteLength(raw) > LIMITS.bodyBytes) return error(413, `Request bodies are limited to ${LIMITS.bodyBytes} bytes.`, { pointer: '/' }, 'too_large');
+    if (Buffer.byteLength(raw) > LIMITS.bodyBytes)
+      return error(413, `Request bodies are limited to ${LIMITS.bodyBytes} bytes.`, { pointer: '/' }, 'too_large');
     let body;
     try {
       body = JSON.parse(raw);
@@ -178,15 +217,18 @@ export function createKlaviyo({ dataDir, rateLimits = RATE_LIMITS } = {}) {
 
     if (type === 'event') {
       const profile = attrs.profile.data.attributes;
-      if (!profileKey(identifiers(profile))) return error(400, 'A profile identifier is required.', { pointer: '/data/attributes/profile' });
+      if (!profileKey(identifiers(profile)))
+        return error(400, 'A profile identifier is required.', { pointer: '/data/attributes/profile' });
       const over = eventLimits(attrs, '/data/attributes', now);
       if (over) return over;
       acceptEvent(attrs, profile, r?.id);
     } else if (type === 'event-bulk-create') {
       const profile = { ...attrs.profile.data.attributes, meta: attrs.profile.data.meta };
       const events = attrs.events.data;
-      if (!profileKey(identifiers(profile))) return error(400, 'A profile identifier is required.', { pointer: '/data/attributes/profile' });
-      if (!events.length || events.length > LIMITS.events) return error(400, `A bulk request carries 1 to ${LIMITS.events} events.`, { pointer: '/data/attributes/events/data' });
+      if (!profileKey(identifiers(profile)))
+        return error(400, 'A profile identifier is required.', { pointer: '/data/attributes/profile' });
+      if (!events.length || events.length > LIMITS.events)
+        return error(400, `A bulk request carries 1 to ${LIMITS.events} events.`, { pointer: '/data/attributes/events/data' });
       const pairs = new Set();
       for (const [i, e] of events.entries()) {
         const pointer = `/data/attributes/events/data/${i}/attributes`;
@@ -194,7 +236,13 @@ export function createKlaviyo({ dataDir, rateLimits = RATE_LIMITS } = {}) {
         if (over) return over;
         if (e.attributes.unique_id != null) {
           const pair = e.attributes.metric.data.attributes.name + '\n' + e.attributes.unique_id;
-          if (pairs.has(pair)) return error(400, `unique_id ${e.attributes.unique_id} is repeated for one profile and metric in this request; no event was processed.`, { pointer: pointer + '/unique_id' }, 'duplicate_unique_id');
+          if (pairs.has(pair))
+            return error(
+              400,
+              `unique_id ${e.attributes.unique_id} is repeated for one profile and metric in this request; no event was processed.`,
+              { pointer: pointer + '/unique_id' },
+              'duplicate_unique_id',
+            );
           pairs.add(pair);
         }
       }
@@ -203,7 +251,8 @@ export function createKlaviyo({ dataDir, rateLimits = RATE_LIMITS } = {}) {
       if (!upsertProfile(attrs, body.data.meta)) return error(400, 'A profile identifier is required.', { pointer: '/data/attributes' });
       state.counters.accepted++;
     } else {
-      if (!upsertProfile(attrs.profile.data.attributes)) return error(400, 'A profile identifier is required.', { pointer: '/data/attributes/profile' });
+      if (!upsertProfile(attrs.profile.data.attributes))
+        return error(400, 'A profile identifier is required.', { pointer: '/data/attributes/profile' });
       state.counters.accepted++;
     }
     return { status: 202 };

@@ -11,7 +11,13 @@ import { createKlaviyo, error } from './klaviyo.mjs';
 export const DEMO_KEY = 'DEMO01';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STATIC = { '/dist/': 'dist', '/fixtures/': 'e2e/fixtures', '/': 'demo/public' };
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+};
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'POST, OPTIONS',
@@ -83,7 +89,14 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
     // let it land in the next test's state.
     const k = klaviyo;
     const raw = await readBody(req);
-    const r = k.record({ at: Date.now(), path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { revision: req.headers.revision, 'content-type': req.headers['content-type'] }, body: raw, status: 0 });
+    const r = k.record({
+      at: Date.now(),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { revision: req.headers.revision, 'content-type': req.headers['content-type'] },
+      body: raw,
+      status: 0,
+    });
     const f = fault(raw);
     if (f?.latency) await new Promise((resolve) => setTimeout(resolve, f.latency));
     if (f?.drop) {
@@ -99,7 +112,12 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
 
   async function control(req, res, url) {
     const { state } = klaviyo;
-    if (url.pathname === '/__inspect/events') return json(res, 200, state.events.map(({ dedupe, ...e }) => e));
+    if (url.pathname === '/__inspect/events')
+      return json(
+        res,
+        200,
+        state.events.map(({ dedupe, ...e }) => e),
+      );
     if (url.pathname === '/__inspect/profiles') return json(res, 200, [...state.profiles.values()]);
     if (url.pathname === '/__inspect/requests') return json(res, 200, state.requests);
     if (url.pathname === '/__inspect/counters') return json(res, 200, state.counters);
@@ -113,7 +131,11 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
     }
     if (url.pathname === '/__faults' && req.method === 'POST') {
       const list = [].concat(JSON.parse((await readBody(req)) || '[]'));
-      faults = list.map((f) => ({ ...f, until: f.ms ? Date.now() + f.ms : undefined, rnd: f.ratio !== undefined ? random(f.seed ?? 1) : undefined }));
+      faults = list.map((f) => ({
+        ...f,
+        until: f.ms ? Date.now() + f.ms : undefined,
+        rnd: f.ratio !== undefined ? random(f.seed ?? 1) : undefined,
+      }));
       return json(res, 200, { faults: faults.length });
     }
     json(res, 404, { error: 'unknown control path' });
@@ -127,7 +149,9 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
         // The shop runs under the strict policy README "Privacy & consent" documents: inline
         // scripts only with this response's nonce, no eval, requests only to the endpoint.
         const nonce = randomBytes(16).toString('base64');
-        body = String(body).replace('<!-- klite:stub -->', await stubTag()).replace(/<script(?=[\s>])/g, `<script nonce="${nonce}"`);
+        body = String(body)
+          .replace('<!-- klite:stub -->', await stubTag())
+          .replace(/<script(?=[\s>])/g, `<script nonce="${nonce}"`);
         headers['content-security-policy'] = strictPolicy(nonce);
       }
       res.writeHead(200, headers);
@@ -157,9 +181,20 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
       if (prefixed) url.pathname = prefixed[2];
       if (url.pathname.startsWith('/client/')) {
         if (req.method === 'OPTIONS') return json(res, 204);
-        if (prefixed && prefixed[1] !== current) return req.resume(), json(res, 202);
+        if (prefixed && prefixed[1] !== current) return (req.resume(), json(res, 202));
         if (req.method === 'POST') return await client(req, res, url);
-        return json(res, 405, { errors: [{ id: 'method', status: 405, code: 'method_not_allowed', title: 'Method not allowed', detail: 'POST only', source: { pointer: '' } }] });
+        return json(res, 405, {
+          errors: [
+            {
+              id: 'method',
+              status: 405,
+              code: 'method_not_allowed',
+              title: 'Method not allowed',
+              detail: 'POST only',
+              source: { pointer: '' },
+            },
+          ],
+        });
       }
       if (url.pathname.startsWith('/__')) return await control(req, res, url);
       // The shop's product form posts here, as on Shopify; the cart itself lives in the page (shop.js).
@@ -177,12 +212,24 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
   return new Promise((resolve) => {
     server.listen(port, host, () => {
       const url = `http://${host}:${server.address().port}`;
-      if (!quiet) console.log(`klite demo shop: ${url}/\nlive inspector:  ${url}/__inspector\nendpoint:        ${url}/client/…  (data in ${dataDir})`);
-      resolve({ url, server, close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))), state: () => klaviyo.state });
+      if (!quiet)
+        console.log(
+          `klite demo shop: ${url}/\nlive inspector:  ${url}/__inspector\nendpoint:        ${url}/client/…  (data in ${dataDir})`,
+        );
+      resolve({
+        url,
+        server,
+        close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))),
+        state: () => klaviyo.state,
+      });
     });
   });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  startServer({ port: Number(process.argv[2] || process.env.PORT || 8787), quiet: false, dataDir: process.env.KLITE_DATA || join(ROOT, 'demo/data') });
+  startServer({
+    port: Number(process.argv[2] || process.env.PORT || 8787),
+    quiet: false,
+    dataDir: process.env.KLITE_DATA || join(ROOT, 'demo/data'),
+  });
 }

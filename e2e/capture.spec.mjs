@@ -13,16 +13,23 @@ const fixture = (name) => readFileSync(new URL(`./fixtures/capture/${name}.html`
 
 /** Serves fixture pages at their storefront paths and answers the platforms' cart endpoints. */
 async function shop(page, api, pages, { query, known = true } = {}) {
-  if (known) await page.addInitScript((email) => localStorage.getItem('klite:ids') || localStorage.setItem('klite:ids', JSON.stringify({ email })), EMAIL);
+  if (known)
+    await page.addInitScript(
+      (email) => localStorage.getItem('klite:ids') || localStorage.setItem('klite:ids', JSON.stringify({ email })),
+      EMAIL,
+    );
   // Pages at their storefront paths on the endpoint's origin; klite.js and the endpoint under this test's prefix.
   const origin = new URL(api.url).origin;
   const own = (u) => /^\/t\/[^/]+\/(dist|client)\//.test(u.pathname);
-  await page.route((u) => u.origin == origin && !own(u), (route) => {
-    const u = new URL(route.request().url());
-    const name = Object.keys(pages).find((p) => (p.endsWith('*') ? u.pathname.startsWith(p.slice(0, -1)) : u.pathname == p));
-    if (name) return route.fulfill({ contentType: 'text/html', body: fixture(pages[name]).replace('<!--KLITE-->', tag(api.url, query)) });
-    route.fulfill({ contentType: 'application/json', body: '{}' });
-  });
+  await page.route(
+    (u) => u.origin == origin && !own(u),
+    (route) => {
+      const u = new URL(route.request().url());
+      const name = Object.keys(pages).find((p) => (p.endsWith('*') ? u.pathname.startsWith(p.slice(0, -1)) : u.pathname == p));
+      if (name) return route.fulfill({ contentType: 'text/html', body: fixture(pages[name]).replace('<!--KLITE-->', tag(api.url, query)) });
+      route.fulfill({ contentType: 'application/json', body: '{}' });
+    },
+  );
   return (path) => page.goto(origin + path);
 }
 
@@ -34,23 +41,68 @@ const one = (events, metric) => events.filter((e) => e.metric == metric);
 const PRODUCTS = [
   {
     platform: 'Shopify (Dawn): JSON-LD completed by ShopifyAnalytics.meta; add by fetch /cart/add',
-    file: 'shopify-product', path: '/products/trail-boot', quantity: 2,
-    viewed: { ProductName: 'Trail Boot', ProductID: '7001', SKU: 'NW-BOOT-42', Categories: ['Boots'], ImageURL: 'https://northwind.example/cdn/shop/files/trail-boot.png?v=1&width=1920', URL: 'https://northwind.example/products/trail-boot', Brand: 'Northwind', Price: 129, Currency: 'USD' },
+    file: 'shopify-product',
+    path: '/products/trail-boot',
+    quantity: 2,
+    viewed: {
+      ProductName: 'Trail Boot',
+      ProductID: '7001',
+      SKU: 'NW-BOOT-42',
+      Categories: ['Boots'],
+      ImageURL: 'https://northwind.example/cdn/shop/files/trail-boot.png?v=1&width=1920',
+      URL: 'https://northwind.example/products/trail-boot',
+      Brand: 'Northwind',
+      Price: 129,
+      Currency: 'USD',
+    },
   },
   {
     platform: 'WooCommerce: JSON-LD @graph with priceSpecification (list price); form submit that reloads',
-    file: 'woocommerce-product', path: '/shop/product/rain-jacket/', quantity: 3,
-    viewed: { ProductName: 'Rain Jacket', ProductID: 'WR-RJ', SKU: 'WR-RJ', ImageURL: 'https://wren.example/wp-content/uploads/2026/03/rain-jacket.jpg', URL: 'https://wren.example/shop/product/rain-jacket/', Price: 89, CompareAtPrice: 119, Currency: 'EUR' },
+    file: 'woocommerce-product',
+    path: '/shop/product/rain-jacket/',
+    quantity: 3,
+    viewed: {
+      ProductName: 'Rain Jacket',
+      ProductID: 'WR-RJ',
+      SKU: 'WR-RJ',
+      ImageURL: 'https://wren.example/wp-content/uploads/2026/03/rain-jacket.jpg',
+      URL: 'https://wren.example/shop/product/rain-jacket/',
+      Price: 89,
+      CompareAtPrice: 119,
+      Currency: 'EUR',
+    },
   },
   {
-    platform: 'BigCommerce (Cornerstone): microdata with nested Brand and priceSpecification, BCData; add by fetch /remote/v1/cart/add with qty[]',
-    file: 'bigcommerce-product', path: '/camp-mug/', quantity: 4,
-    viewed: { ProductName: 'Camp Mug', ProductID: 'NW-MUG', SKU: 'NW-MUG', ImageURL: 'https://cdn11.bigcommerce.example/s-x/images/stencil/608x608/products/112/camp-mug.jpg', URL: '/camp-mug/', Brand: 'Northwind', Price: 14.5, Currency: 'USD' },
+    platform:
+      'BigCommerce (Cornerstone): microdata with nested Brand and priceSpecification, BCData; add by fetch /remote/v1/cart/add with qty[]',
+    file: 'bigcommerce-product',
+    path: '/camp-mug/',
+    quantity: 4,
+    viewed: {
+      ProductName: 'Camp Mug',
+      ProductID: 'NW-MUG',
+      SKU: 'NW-MUG',
+      ImageURL: 'https://cdn11.bigcommerce.example/s-x/images/stencil/608x608/products/112/camp-mug.jpg',
+      URL: '/camp-mug/',
+      Brand: 'Northwind',
+      Price: 14.5,
+      Currency: 'USD',
+    },
   },
   {
     platform: 'Magento (Luma): microdata, locale price; add by XHR with FormData to /checkout/cart/add',
-    file: 'magento-product', path: '/camp-stove.html', quantity: 2,
-    viewed: { ProductName: 'Camp Stove', ProductID: 'NW-STOVE', SKU: 'NW-STOVE', ImageURL: 'https://magento.example/media/catalog/product/cache/1/image/700x700/camp-stove.jpg', URL: '/camp-stove.html', Price: 1299, Currency: 'SEK' },
+    file: 'magento-product',
+    path: '/camp-stove.html',
+    quantity: 2,
+    viewed: {
+      ProductName: 'Camp Stove',
+      ProductID: 'NW-STOVE',
+      SKU: 'NW-STOVE',
+      ImageURL: 'https://magento.example/media/catalog/product/cache/1/image/700x700/camp-stove.jpg',
+      URL: '/camp-stove.html',
+      Price: 1299,
+      Currency: 'SEK',
+    },
   },
 ];
 
@@ -63,9 +115,15 @@ for (const p of PRODUCTS) {
     const expected = { ...p.viewed, URL: p.viewed.URL.startsWith('/') ? origin(api) + p.viewed.URL : p.viewed.URL };
     const { $use_ip, $is_session_activity, ...viewed } = one(events, 'Viewed Product')[0].properties;
     expect(viewed).toEqual(expected);
-    await expect.poll(async () => (await api.profiles()).find((x) => x.attributes.email == EMAIL)?.properties.$viewed_items?.[0]).toMatchObject({
-      Title: expected.ProductName, ItemId: expected.ProductID, Url: expected.URL, Metadata: { Price: expected.Price }, views: 1,
-    });
+    await expect
+      .poll(async () => (await api.profiles()).find((x) => x.attributes.email == EMAIL)?.properties.$viewed_items?.[0])
+      .toMatchObject({
+        Title: expected.ProductName,
+        ItemId: expected.ProductID,
+        Url: expected.URL,
+        Metadata: { Price: expected.Price },
+        views: 1,
+      });
 
     await page.fill('input[name=quantity], input[name=qty], input[name="qty[]"]', String(p.quantity));
     await page.click('form [type=submit]');
@@ -75,9 +133,25 @@ for (const p of PRODUCTS) {
     expect(added).toHaveLength(1);
     expect(added[0].value).toBeCloseTo(expected.Price * p.quantity);
     expect(added[0].properties).toMatchObject({
-      AddedItemProductName: expected.ProductName, AddedItemProductID: expected.ProductID, AddedItemSKU: expected.SKU, AddedItemPrice: expected.Price,
-      AddedItemQuantity: p.quantity, AddedItemURL: expected.URL, ItemNames: [expected.ProductName], CheckoutURL: origin(api) + '/checkout',
-      Items: [{ ProductID: expected.ProductID, SKU: expected.SKU, ProductName: expected.ProductName, Quantity: p.quantity, ItemPrice: expected.Price, RowTotal: expected.Price * p.quantity, ProductURL: expected.URL }],
+      AddedItemProductName: expected.ProductName,
+      AddedItemProductID: expected.ProductID,
+      AddedItemSKU: expected.SKU,
+      AddedItemPrice: expected.Price,
+      AddedItemQuantity: p.quantity,
+      AddedItemURL: expected.URL,
+      ItemNames: [expected.ProductName],
+      CheckoutURL: origin(api) + '/checkout',
+      Items: [
+        {
+          ProductID: expected.ProductID,
+          SKU: expected.SKU,
+          ProductName: expected.ProductName,
+          Quantity: p.quantity,
+          ItemPrice: expected.Price,
+          RowTotal: expected.Price * p.quantity,
+          ProductURL: expected.URL,
+        },
+      ],
     });
   });
 }
@@ -86,22 +160,41 @@ test('a custom storefront with only OpenGraph product tags', async ({ page, api 
   const go = await shop(page, api, { '/laterne': 'opengraph-product' });
   await go('/laterne');
   const { $use_ip, $is_session_activity, ...viewed } = one(await api.eventCount(2), 'Viewed Product')[0].properties;
-  expect(viewed).toEqual({ ProductName: 'Laterne aus Messing', ProductID: 'LAT-7', ImageURL: 'https://laden.example/bilder/laterne.jpg', URL: 'https://laden.example/laterne', Brand: 'Werkstatt Nord', Price: 1299, Currency: 'EUR' });
+  expect(viewed).toEqual({
+    ProductName: 'Laterne aus Messing',
+    ProductID: 'LAT-7',
+    ImageURL: 'https://laden.example/bilder/laterne.jpg',
+    URL: 'https://laden.example/laterne',
+    Brand: 'Werkstatt Nord',
+    Price: 1299,
+    Currency: 'EUR',
+  });
 });
 
-for (const [file, path] of [['category-itemlist', '/collections/footwear'], ['article', '/blogs/care/wax'], ['related-carousel', '/pages/picks'], ['woocommerce-category', '/product-category/outerwear/']]) {
+for (const [file, path] of [
+  ['category-itemlist', '/collections/footwear'],
+  ['article', '/blogs/care/wax'],
+  ['related-carousel', '/pages/picks'],
+  ['woocommerce-category', '/product-category/outerwear/'],
+]) {
   test(`not a product page: ${file}`, async ({ page, api }) => {
     const go = await shop(page, api, { [path]: file });
     await go(path);
     const events = await api.eventCount(1);
-    expect(events[0]).toMatchObject({ metric: '__activity__', properties: { page: origin(api) + path, initial_page_path: path, browser: 'Chrome', kx_present: false } });
+    expect(events[0]).toMatchObject({
+      metric: '__activity__',
+      properties: { page: origin(api) + path, initial_page_path: path, browser: 'Chrome', kx_present: false },
+    });
     await page.waitForTimeout(1500);
     await page.evaluate(() => klaviyo.flush());
     expect(metrics(await api.events())).toEqual(['__activity__']);
   });
 }
 
-test('WooCommerce archive: an AJAX add (XHR to ?wc-ajax=add_to_cart), then the checkout page sends Started Checkout once', async ({ page, api }) => {
+test('WooCommerce archive: an AJAX add (XHR to ?wc-ajax=add_to_cart), then the checkout page sends Started Checkout once', async ({
+  page,
+  api,
+}) => {
   const go = await shop(page, api, { '/product-category/outerwear/': 'woocommerce-category', '/checkout/': 'checkout' });
   await go('/product-category/outerwear/');
   await api.eventCount(1);
@@ -111,13 +204,22 @@ test('WooCommerce archive: an AJAX add (XHR to ?wc-ajax=add_to_cart), then the c
   let events = await api.eventCount(3);
   const added = one(events, 'Added to Cart').sort((a, b) => a.properties.Items.length - b.properties.Items.length);
   expect(added.map((e) => e.properties.AddedItemProductID)).toEqual(['312', '311']);
-  expect(added[1].properties).toMatchObject({ AddedItemQuantity: 1, Items: [{ ProductID: '312', Quantity: 1 }, { ProductID: '311', Quantity: 1 }] });
+  expect(added[1].properties).toMatchObject({
+    AddedItemQuantity: 1,
+    Items: [
+      { ProductID: '312', Quantity: 1 },
+      { ProductID: '311', Quantity: 1 },
+    ],
+  });
 
   await go('/checkout/');
   events = await api.eventCount(5);
   const checkout = one(events, 'Started Checkout');
   expect(checkout).toHaveLength(1);
-  expect(checkout[0].properties).toMatchObject({ CheckoutURL: origin(api) + '/checkout/', Items: [{ ProductID: '312' }, { ProductID: '311' }] });
+  expect(checkout[0].properties).toMatchObject({
+    CheckoutURL: origin(api) + '/checkout/',
+    Items: [{ ProductID: '312' }, { ProductID: '311' }],
+  });
   // Its $event_id is the cart's own id, not a per-call one (those carry the page id and a dot).
   expect(checkout[0].unique_id).toMatch(/^[0-9a-z]+$/);
 
@@ -128,7 +230,10 @@ test('WooCommerce archive: an AJAX add (XHR to ?wc-ajax=add_to_cart), then the c
 });
 
 for (const navigationApi of [true, false]) {
-  test(`headless single-page app (${navigationApi ? 'Navigation API' : 'history wrapped, no Navigation API'}): one Active on Site per new URL, one Viewed Product for late product data`, async ({ page, api }) => {
+  test(`headless single-page app (${navigationApi ? 'Navigation API' : 'history wrapped, no Navigation API'}): one Active on Site per new URL, one Viewed Product for late product data`, async ({
+    page,
+    api,
+  }) => {
     if (!navigationApi) await page.addInitScript(() => Object.defineProperty(window, 'navigation', { value: undefined }));
     const go = await shop(page, api, { '/app/*': 'headless-spa' });
     await go('/app/');
@@ -137,14 +242,23 @@ for (const navigationApi of [true, false]) {
     // The product's JSON-LD arrives 1.5 s after the route changed.
     let events = await api.eventCount(3);
     const viewed = one(events, 'Viewed Product');
-    expect(viewed[0].properties).toMatchObject({ ProductName: 'Desk Lamp', ProductID: 'lamp-9', SKU: 'LM-DESK', Price: 59, Currency: 'GBP', URL: origin(api) + '/app/products/lamp' });
+    expect(viewed[0].properties).toMatchObject({
+      ProductName: 'Desk Lamp',
+      ProductID: 'lamp-9',
+      SKU: 'LM-DESK',
+      Price: 59,
+      Currency: 'GBP',
+      URL: origin(api) + '/app/products/lamp',
+    });
     await page.click('text=About');
     await page.evaluate(() => history.replaceState({}, '', location.href));
     await page.click('text=Reviews');
     await page.goBack();
     await page.goBack();
     events = await api.eventCount(6);
-    const pages = one(events, '__activity__').sort((a, b) => a.time.localeCompare(b.time) || a.received - b.received).map((e) => e.properties.page.replace(origin(api), ''));
+    const pages = one(events, '__activity__')
+      .sort((a, b) => a.time.localeCompare(b.time) || a.received - b.received)
+      .map((e) => e.properties.page.replace(origin(api), ''));
     expect(pages.sort()).toEqual(['/app/', '/app/about', '/app/products/lamp', '/app/products/lamp'].sort());
     expect(one(events, '__activity__').every((e) => e.properties.initial_page_path == '/app/')).toBe(true);
     // Back on the lamp (a new visit of its route), its JSON-LD renders again, late: one more view, then nothing.
@@ -167,7 +281,9 @@ test('identify from forms: email fields on submit, never a password, never an ig
   expect((await api.eventCount(1))[0].profile.email).toBe('returning@example.com');
   await page.fill('#newsletter input', 'news@example.com');
   await page.click('#newsletter button');
-  await expect.poll(async () => (await api.profiles()).map((p) => p.attributes.email).sort()).toEqual(['news@example.com', 'returning@example.com']);
+  await expect
+    .poll(async () => (await api.profiles()).map((p) => p.attributes.email).sort())
+    .toEqual(['news@example.com', 'returning@example.com']);
   const bodies = (await api.requests()).map((r) => JSON.stringify(r.body)).join('\n');
   expect(bodies).not.toContain('hunter2');
   expect(bodies).not.toContain('staff@example.com');
@@ -186,11 +302,23 @@ test('each capture can be turned off from the tag, and a merchant extractor read
   await page.unrouteAll();
   await api.faults([]);
   await page.addInitScript(() => {
-    window.kliteOptions = { capture: { activity: false, extract: (doc) => ({ ProductName: doc.querySelector('h1').textContent, ProductID: doc.body.dataset.pid }) } };
+    window.kliteOptions = {
+      capture: {
+        activity: false,
+        extract: (doc) => ({ ProductName: doc.querySelector('h1').textContent, ProductID: doc.body.dataset.pid }),
+      },
+    };
   });
-  await page.route(origin(api) + '/custom/pdp', (route) => route.fulfill({ contentType: 'text/html', body: `<html><head>${tag(api.url)}</head><body data-pid="c-77"><h1>Custom Thing</h1></body></html>` }));
+  await page.route(origin(api) + '/custom/pdp', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<html><head>${tag(api.url)}</head><body data-pid="c-77"><h1>Custom Thing</h1></body></html>`,
+    }),
+  );
   await page.goto(origin(api) + '/custom/pdp');
-  await expect.poll(async () => one(await api.events(), 'Viewed Product').map((e) => e.properties.ProductName)).toEqual(['Trail Boot', 'Custom Thing']);
+  await expect
+    .poll(async () => one(await api.events(), 'Viewed Product').map((e) => e.properties.ProductName))
+    .toEqual(['Trail Boot', 'Custom Thing']);
   expect(one(await api.events(), 'Viewed Product')[1].properties).toMatchObject({ ProductID: 'c-77', URL: origin(api) + '/custom/pdp' });
   expect(one(await api.events(), '__activity__')).toHaveLength(0);
 });
@@ -198,14 +326,22 @@ test('each capture can be turned off from the tag, and a merchant extractor read
 test("a shop's own checkout path (data-checkout-path), and the core-only bundle that captures nothing", async ({ page, api }) => {
   await page.addInitScript((email) => {
     localStorage.setItem('klite:ids', JSON.stringify({ email }));
-    localStorage.setItem('klite:cart', JSON.stringify({ id: 'cart9', items: [{ ProductID: 'p1', ProductName: 'Kaffee', Quantity: 2, ItemPrice: 9.5, RowTotal: 19 }] }));
+    localStorage.setItem(
+      'klite:cart',
+      JSON.stringify({ id: 'cart9', items: [{ ProductID: 'p1', ProductName: 'Kaffee', Quantity: 2, ItemPrice: 9.5, RowTotal: 19 }] }),
+    );
   }, EMAIL);
-  const page1 = (src) => `<html><head><script async src="${api.url}/dist/${src}" data-company-id="AbC123" data-endpoint="${api.url}" data-checkout-path="^/kasse"></script></head><body></body></html>`;
+  const page1 = (src) =>
+    `<html><head><script async src="${api.url}/dist/${src}" data-company-id="AbC123" data-endpoint="${api.url}" data-checkout-path="^/kasse"></script></head><body></body></html>`;
   await page.route(origin(api) + '/kasse/schritt-1', (route) => route.fulfill({ contentType: 'text/html', body: page1('klite.js') }));
   await page.goto(origin(api) + '/kasse/schritt-1');
   const events = await api.eventCount(2);
   expect(metrics(events)).toEqual(['Started Checkout', '__activity__']);
-  expect(one(events, 'Started Checkout')[0]).toMatchObject({ value: 19, unique_id: 'cart9', properties: { ItemNames: ['Kaffee'], CheckoutURL: origin(api) + '/kasse/schritt-1' } });
+  expect(one(events, 'Started Checkout')[0]).toMatchObject({
+    value: 19,
+    unique_id: 'cart9',
+    properties: { ItemNames: ['Kaffee'], CheckoutURL: origin(api) + '/kasse/schritt-1' },
+  });
 
   await page.route(origin(api) + '/core/page', (route) => route.fulfill({ contentType: 'text/html', body: page1('klite.core.js') }));
   await page.goto(origin(api) + '/core/page');

@@ -22,7 +22,13 @@ const footprint = (p) =>
           keys.onsuccess = () => (db.close(), done(keys.result.filter((k) => k !== '~').length));
         };
       });
-    return { databases, rows, cookies: document.cookie, local: Object.keys(localStorage).filter((k) => k.startsWith('klite:')), session: Object.keys(sessionStorage).filter((k) => k.startsWith('klite:')) };
+    return {
+      databases,
+      rows,
+      cookies: document.cookie,
+      local: Object.keys(localStorage).filter((k) => k.startsWith('klite:')),
+      session: Object.keys(sessionStorage).filter((k) => k.startsWith('klite:')),
+    };
   });
 const EMPTY = { databases: [], rows: 0, cookies: '', local: [], session: [] };
 
@@ -55,7 +61,11 @@ test('pending: nothing sent or stored; granted: what was held is delivered in or
   expect(await p.evaluate(() => klaviyo.consent())).toBe('granted');
 });
 
-test('denied after granted: held queue and identity erased, later calls dropped without network or storage', async ({ page: p, api, open }) => {
+test('denied after granted: held queue and identity erased, later calls dropped without network or storage', async ({
+  page: p,
+  api,
+  open,
+}) => {
   await open(page(api));
   await ready(p);
   // Delivery is held back (503), so there is a queue to erase.
@@ -125,7 +135,11 @@ test("Shopify: a visitor who declined is denied; Shopify's trackingConsentAccept
   await api.eventCount(2);
 });
 
-test('Google Consent Mode: a default of denied holds calls, an update to granted sends them, an update to denied erases', async ({ page: p, api, open }) => {
+test('Google Consent Mode: a default of denied holds calls, an update to granted sends them, an update to denied erases', async ({
+  page: p,
+  api,
+  open,
+}) => {
   const gtag = `<script>window.dataLayer = window.dataLayer || []; function gtag(){ dataLayer.push(arguments); }
 gtag('consent', 'default', { ad_storage: 'denied', analytics_storage: 'denied' });</script>`;
   await open(page(api, '', gtag));
@@ -149,7 +163,8 @@ test('IAB TCF v2: pending while the CMP shows its UI; purpose 1 consent grants, 
       listeners.push(callback);
       callback({ eventStatus: 'cmpuishown', gdprApplies: true, purpose: { consents: {} } }, true);
     };
-    window.cmpAnswer = (consents) => listeners.forEach((l) => l({ eventStatus: 'useractioncomplete', gdprApplies: true, purpose: { consents } }, true));
+    window.cmpAnswer = (consents) =>
+      listeners.forEach((l) => l({ eventStatus: 'useractioncomplete', gdprApplies: true, purpose: { consents } }, true));
   });
   await open(page(api));
   await ready(p);
@@ -162,7 +177,11 @@ test('IAB TCF v2: pending while the CMP shows its UI; purpose 1 consent grants, 
   expect(await p.evaluate(() => klaviyo.consent())).toBe('denied');
 });
 
-test('Global Privacy Control: denied, not lifted by a CMP signal, lifted by the merchant; data-gpc="ignore" opts out', async ({ page: p, api, open }) => {
+test('Global Privacy Control: denied, not lifted by a CMP signal, lifted by the merchant; data-gpc="ignore" opts out', async ({
+  page: p,
+  api,
+  open,
+}) => {
   await p.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
   const gtag = `<script>window.dataLayer = []; function gtag(){ dataLayer.push(arguments); }</script>`;
   await open(page(api, '', gtag));
@@ -183,7 +202,11 @@ test('Global Privacy Control: denied, not lifted by a CMP signal, lifted by the 
   expect(await p.evaluate(() => klaviyo.consent())).toBe('granted');
 });
 
-test('hold=storage: while pending, calls wait in IndexedDB across page views, unsent; granted sends them all', async ({ page: p, api, open }) => {
+test('hold=storage: while pending, calls wait in IndexedDB across page views, unsent; granted sends them all', async ({
+  page: p,
+  api,
+  open,
+}) => {
   await open(page(api, '&consent=pending&hold=storage'));
   await ready(p);
   await calls(p, 'held');
@@ -236,19 +259,33 @@ test("one tab's answer holds in every open tab: denied in one, nothing sent or s
   await expect.poll(async () => (await api.events()).filter((e) => e.properties.n === 9).length).toBe(1);
 });
 
-test("the stub takes consent() before klite loads: a refusal queued with other calls is obeyed in order", async ({ page: p, api, open }) => {
-  await open(page(api, '', `${stubScript()}<script>
+test('the stub takes consent() before klite loads: a refusal queued with other calls is obeyed in order', async ({
+  page: p,
+  api,
+  open,
+}) => {
+  await open(
+    page(
+      api,
+      '',
+      `${stubScript()}<script>
 klaviyo.identify({ email: 'early@example.com' });
 klaviyo.track('Before Refusal');
 klaviyo.consent('denied').then(function (state) { window.answered = state; });
-klaviyo.track('After Refusal');</script>`));
+klaviyo.track('After Refusal');</script>`,
+    ),
+  );
   await ready(p);
   await expect.poll(() => p.evaluate(() => window.answered)).toBe('denied');
   await nothingSent(p, api);
   expect(await footprint(p)).toEqual(EMPTY);
 });
 
-test("Shopify without the Customer Privacy API loaded yet: klite loads it through Shopify.loadFeatures and waits for its answer", async ({ page: p, api, open }) => {
+test('Shopify without the Customer Privacy API loaded yet: klite loads it through Shopify.loadFeatures and waits for its answer', async ({
+  page: p,
+  api,
+  open,
+}) => {
   await p.addInitScript(() => {
     window.Shopify = {
       loadFeatures(features, done) {
@@ -272,10 +309,20 @@ test("Shopify without the Customer Privacy API loaded yet: klite loads it throug
   await api.eventCount(2);
 });
 
-test('a refusal at start-up where storage is blocked: klite still starts, denied, with nothing thrown', async ({ page: p, api, open, logs }) => {
+test('a refusal at start-up where storage is blocked: klite still starts, denied, with nothing thrown', async ({
+  page: p,
+  api,
+  open,
+  logs,
+}) => {
   await p.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });
-    for (const name of ['localStorage', 'sessionStorage']) Object.defineProperty(window, name, { get() { throw new DOMException('blocked', 'SecurityError'); } });
+    for (const name of ['localStorage', 'sessionStorage'])
+      Object.defineProperty(window, name, {
+        get() {
+          throw new DOMException('blocked', 'SecurityError');
+        },
+      });
   });
   await open(page(api));
   await ready(p);

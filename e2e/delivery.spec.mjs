@@ -43,7 +43,8 @@ test('calls made through the stub and _learnq before klite loads are delivered, 
     await held;
     await route.continue();
   });
-  const promises = open(`<!doctype html><html><head>
+  const promises = open(
+    `<!doctype html><html><head>
 <script>var _learnq = _learnq || []; _learnq.push(['track', 'Legacy Event', { n: 1 }]);
 _learnq.push(function (k) { window.fnSawTracker = typeof k.track; });
 _learnq.push(['account', '${KEY}']);</script>
@@ -54,7 +55,10 @@ klaviyo.track('Stub Event', { n: 2 }, function (v) { results.push(['cb', v]); })
 klaviyo.push(['track', 'Pushed Event', { n: 3 }]);
 _learnq.push(['identify', { $email: 'early@example.com' }]);
 JSON.stringify(klaviyo);
-</script></head><body></body></html>`, undefined, 'domcontentloaded');
+</script></head><body></body></html>`,
+    undefined,
+    'domcontentloaded',
+  );
   await promises;
   expect(await page.evaluate(() => Array.isArray(window._klOnsite) && window._klOnsite.length)).toBe(2);
   release();
@@ -62,10 +66,18 @@ JSON.stringify(klaviyo);
   const events = await api.eventCount(3);
   expect(events.map((e) => e.metric).sort()).toEqual(['Legacy Event', 'Pushed Event', 'Stub Event']);
   expect(events.every((e) => e.profile.email === 'early@example.com')).toBe(true);
-  expect(await page.evaluate(() => window.results)).toEqual([['cb', true], ['then', true]]);
+  expect(await page.evaluate(() => window.results)).toEqual([
+    ['cb', true],
+    ['then', true],
+  ]);
   expect(await page.evaluate(() => window.fnSawTracker)).toBe('function');
   // _learnq.push runs synchronously from now on, and _learnq.isIdentified() is a boolean.
-  expect(await page.evaluate(() => { _learnq.push(['track', 'Sync']); return [_learnq.isIdentified(), typeof klaviyo.isIdentified().then]; })).toEqual([true, 'function']);
+  expect(
+    await page.evaluate(() => {
+      _learnq.push(['track', 'Sync']);
+      return [_learnq.isIdentified(), typeof klaviyo.isIdentified().then];
+    }),
+  ).toEqual([true, 'function']);
   await api.eventCount(4);
 });
 

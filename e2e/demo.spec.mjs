@@ -40,7 +40,17 @@ test('the demo shop: subscribe, view a product, add to cart, and see it all on t
 });
 
 test('every storefront page serves, with klite installed through the stub', async ({ page, api }) => {
-  for (const path of ['/', '/category', '/products/trail-boot', '/products/rain-jacket', '/products/camp-mug', '/cart', '/checkout', '/spa', '/spa/packing-list']) {
+  for (const path of [
+    '/',
+    '/category',
+    '/products/trail-boot',
+    '/products/rain-jacket',
+    '/products/camp-mug',
+    '/cart',
+    '/checkout',
+    '/spa',
+    '/spa/packing-list',
+  ]) {
     const res = await page.goto(api.url + path);
     expect(res.status(), path).toBe(200);
     await page.waitForFunction(() => !!window.__klite);
@@ -87,7 +97,9 @@ test('checkout (auto-captured): Started Checkout with the cart, identified from 
   await page.goto(api.url + '/checkout');
   await page.fill('#checkout input[name=email]', 'buyer@example.com');
   await page.click('text=Continue to shipping');
-  await expect.poll(async () => metrics(await api.events())).toEqual(['Added to Cart', 'Started Checkout', 'Viewed Product', '__activity__', '__activity__', '__activity__']);
+  await expect
+    .poll(async () => metrics(await api.events()))
+    .toEqual(['Added to Cart', 'Started Checkout', 'Viewed Product', '__activity__', '__activity__', '__activity__']);
   const checkout = (await api.events()).find((e) => e.metric === 'Started Checkout');
   expect(checkout).toMatchObject({ value: 14.5, profile: { email: 'buyer@example.com' } });
   expect(checkout.properties.Items).toHaveLength(1);

@@ -33,40 +33,44 @@ export const test = base.extend({
    * klite's long tasks, in every page of the test: scripts from klite.js that ran LONG_MS or more
    * in one go, as Long Animation Frame entries attribute them (`sourceURL`), reported to the test.
    */
-  kliteLongTasks: [async ({ context }, use) => {
-    const found = [];
-    // Reported as a console line, not through a Playwright binding: a binding serialises its
-    // argument with the page's JSON.stringify, which a hostile page may have broken.
-    const watch = (p) =>
-      p.on('console', (m) => {
-        const [tag, url, invoker, type, duration, at] = m.text().split('\t');
-        if (tag === 'klite-long-task') found.push({ url, invoker, type, duration: +duration, at: +at });
-      });
-    context.pages().forEach(watch);
-    context.on('page', watch);
-    await context.addInitScript((LONG_MS) => {
-      // A storefront's own scripts touch cookies and storage before an async tag runs; the first
-      // touch in a fresh browser profile costs the browser up to ~150 ms on this loaded 2-core
-      // machine, whoever makes it. The flows measure klite's own work, so the page makes it here
-      // (the benchmark measures klite's cold start on its own).
-      try {
-        void document.cookie;
-        void localStorage.length;
-        void sessionStorage.length;
-      } catch {}
-      try {
-        new PerformanceObserver((list) => {
-          for (const frame of list.getEntries())
-            for (const s of frame.scripts || [])
-              // Evaluating the script itself (parse, compile, run: ~1 ms on a quiet machine) is the
-              // benchmark's figure; on this loaded machine the compile of a 22 KB script has taken
-              // 100 ms, so it is left out here. klite's own tasks (timers, events, callbacks) count.
-              if (/klite(\.core)?\.js/.test(s.sourceURL) && s.invokerType !== 'classic-script' && s.duration >= LONG_MS) console.debug(['klite-long-task', location.href, s.invoker, s.invokerType, s.duration, s.sourceCharPosition].join('\t'));
-        }).observe({ type: 'long-animation-frame', buffered: true });
-      } catch {}
-    }, LONG_MS);
-    await use(found);
-  }, { auto: true }],
+  kliteLongTasks: [
+    async ({ context }, use) => {
+      const found = [];
+      // Reported as a console line, not through a Playwright binding: a binding serialises its
+      // argument with the page's JSON.stringify, which a hostile page may have broken.
+      const watch = (p) =>
+        p.on('console', (m) => {
+          const [tag, url, invoker, type, duration, at] = m.text().split('\t');
+          if (tag === 'klite-long-task') found.push({ url, invoker, type, duration: +duration, at: +at });
+        });
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      await context.addInitScript((LONG_MS) => {
+        // A storefront's own scripts touch cookies and storage before an async tag runs; the first
+        // touch in a fresh browser profile costs the browser up to ~150 ms on this loaded 2-core
+        // machine, whoever makes it. The flows measure klite's own work, so the page makes it here
+        // (the benchmark measures klite's cold start on its own).
+        try {
+          void document.cookie;
+          void localStorage.length;
+          void sessionStorage.length;
+        } catch {}
+        try {
+          new PerformanceObserver((list) => {
+            for (const frame of list.getEntries())
+              for (const s of frame.scripts || [])
+                // Evaluating the script itself (parse, compile, run: ~1 ms on a quiet machine) is the
+                // benchmark's figure; on this loaded machine the compile of a 22 KB script has taken
+                // 100 ms, so it is left out here. klite's own tasks (timers, events, callbacks) count.
+                if (/klite(\.core)?\.js/.test(s.sourceURL) && s.invokerType !== 'classic-script' && s.duration >= LONG_MS)
+                  console.debug(['klite-long-task', location.href, s.invoker, s.invokerType, s.duration, s.sourceCharPosition].join('\t'));
+          }).observe({ type: 'long-animation-frame', buffered: true });
+        } catch {}
+      }, LONG_MS);
+      await use(found);
+    },
+    { auto: true },
+  ],
 
   endpoint: [
     async ({}, use) => {
@@ -110,14 +114,22 @@ export const test = base.extend({
       context.pages().forEach(watch);
       context.on('page', watch);
       await context.addInitScript(() => {
-        addEventListener('unhandledrejection', (e) => console.error('unhandledrejection: ' + (e.reason && e.reason.stack || e.reason)));
+        addEventListener('unhandledrejection', (e) => console.error('unhandledrejection: ' + ((e.reason && e.reason.stack) || e.reason)));
         // Pages served with a Content-Security-Policy (the demo shop's is strict): any violation.
-        addEventListener('securitypolicyviolation', (e) => console.error(`csp violation: ${e.effectiveDirective} blocked ${e.blockedURI} from ${e.sourceFile}:${e.lineNumber}`));
+        addEventListener('securitypolicyviolation', (e) =>
+          console.error(`csp violation: ${e.effectiveDirective} blocked ${e.blockedURI} from ${e.sourceFile}:${e.lineNumber}`),
+        );
       });
       await use(logs);
       expect(logs.errors, 'no uncaught errors in the page').toEqual([]);
-      expect(logs.console.filter((l) => l.includes('unhandledrejection')), 'no unhandled rejections').toEqual([]);
-      expect(logs.console.filter((l) => l.includes('csp violation') && !logs.expectedViolations?.some((v) => l.includes(v))), 'no Content-Security-Policy violations').toEqual([]);
+      expect(
+        logs.console.filter((l) => l.includes('unhandledrejection')),
+        'no unhandled rejections',
+      ).toEqual([]);
+      expect(
+        logs.console.filter((l) => l.includes('csp violation') && !logs.expectedViolations?.some((v) => l.includes(v))),
+        'no Content-Security-Policy violations',
+      ).toEqual([]);
     },
     { auto: true },
   ],
@@ -132,7 +144,8 @@ export const test = base.extend({
 });
 
 /** The script tag merchants paste, pointed at the local endpoint. */
-export const tag = (url, query = `company_id=${KEY}`) => `<script async src="${url}/dist/klite.js?${query}&endpoint=${encodeURIComponent(url)}"></script>`;
+export const tag = (url, query = `company_id=${KEY}`) =>
+  `<script async src="${url}/dist/klite.js?${query}&endpoint=${encodeURIComponent(url)}"></script>`;
 
 /** Resolves once klite has replaced the stub. */
 export const ready = (page) => page.waitForFunction(() => !!window.__klite);

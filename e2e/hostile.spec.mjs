@@ -16,7 +16,9 @@ function hostileValues() {
   for (let i = 0; i < 1000; i++) deep = { deep };
   const many = {};
   for (let i = 0; i < 10000; i++) many['p' + i] = i;
-  const trap = () => { throw new Error('trap'); };
+  const trap = () => {
+    throw new Error('trap');
+  };
   return {
     circular,
     fn() {},
@@ -65,7 +67,12 @@ function feed(via, values) {
   return sent;
 }
 
-test('every hostile value through every way in: nothing thrown, valid calls delivered, oversize values cut', async ({ page, api, open, logs }) => {
+test('every hostile value through every way in: nothing thrown, valid calls delivered, oversize values cut', async ({
+  page,
+  api,
+  open,
+  logs,
+}) => {
   test.setTimeout(90_000);
   await open(html(tag(api.url)));
   // Before klite runs: through the stub and the legacy `_learnq` array.
@@ -75,7 +82,11 @@ test('every hostile value through every way in: nothing thrown, valid calls deli
   const marks = [...early, ...late];
   // `track('Hostile', v)` with an object v is a valid call too (its properties are v's).
   const delivered = async () => (await api.events()).filter((e) => !e.duplicate);
-  const arrived = async () => (await delivered()).filter((e) => e.properties.mark).map((e) => e.properties.mark).sort();
+  const arrived = async () =>
+    (await delivered())
+      .filter((e) => e.properties.mark)
+      .map((e) => e.properties.mark)
+      .sort();
   await expect.poll(arrived, { timeout: 60_000 }).toEqual(marks.sort());
   const events = await delivered();
   // String values are valid metric names too (`track(v, v)`); long ones are cut to Klaviyo's 127 characters.
@@ -104,8 +115,19 @@ test('every hostile value through every way in: nothing thrown, valid calls deli
   expect(new Set(warnings).size).toBe(warnings.length);
   // …and short: a warning never quotes what it was given.
   for (const w of warnings) expect(w.length, w.slice(0, 120)).toBeLessThan(200);
-  for (const said of ['string over 100 KB cut', 'array over 4000 items cut', 'object over 298 keys cut', 'circular or deep value dropped', 'unreadable value dropped', 'track() needs a metric name', 'push() ignored'])
-    expect(warnings.filter((w) => w.includes(said)), said).toHaveLength(1);
+  for (const said of [
+    'string over 100 KB cut',
+    'array over 4000 items cut',
+    'object over 298 keys cut',
+    'circular or deep value dropped',
+    'unreadable value dropped',
+    'track() needs a metric name',
+    'push() ignored',
+  ])
+    expect(
+      warnings.filter((w) => w.includes(said)),
+      said,
+    ).toHaveLength(1);
 });
 
 /**
@@ -116,11 +138,16 @@ test('every hostile value through every way in: nothing thrown, valid calls deli
 const overrides = {
   'fetch wrapped by a monitoring tool': () => {
     const f = window.fetch;
-    window.fetch = function (...a) { window.seen = (window.seen || 0) + 1; return f.apply(this, a); };
+    window.fetch = function (...a) {
+      window.seen = (window.seen || 0) + 1;
+      return f.apply(this, a);
+    };
   },
   'fetch throwing for 3 s': () => {
     const f = window.fetch;
-    window.fetch = () => { throw new TypeError('blocked by the page'); };
+    window.fetch = () => {
+      throw new TypeError('blocked by the page');
+    };
     setTimeout(() => (window.fetch = f), 3000);
   },
   'JSON.stringify without replacer support': () => {
@@ -129,16 +156,22 @@ const overrides = {
   },
   'JSON.stringify throwing for 3 s': () => {
     const s = JSON.stringify;
-    JSON.stringify = () => { throw new Error('broken JSON'); };
+    JSON.stringify = () => {
+      throw new Error('broken JSON');
+    };
     setTimeout(() => (JSON.stringify = s), 3000);
   },
   'Array.prototype.push returning nothing': () => {
     const p = Array.prototype.push;
-    Array.prototype.push = function (...a) { p.apply(this, a); };
+    Array.prototype.push = function (...a) {
+      p.apply(this, a);
+    };
   },
   'Promise replaced by a minimal polyfill': () => {
     const P = Promise;
-    function Poly(run) { return new P(run); }
+    function Poly(run) {
+      return new P(run);
+    }
     Poly.resolve = (v) => P.resolve(v);
     Poly.reject = (v) => P.reject(v);
     Poly.all = (l) => P.all(l);
@@ -160,7 +193,11 @@ for (const [name, install] of Object.entries(overrides)) {
         () => _learnq.push(['track', 'Built-ins', { n: 4 }]),
       ]) {
         // What the page sees: a call never throws.
-        try { run(); } catch (e) { window.onerror(String(e)); }
+        try {
+          run();
+        } catch (e) {
+          window.onerror(String(e));
+        }
       }
     });
     const events = await api.eventCount(4, 30_000);

@@ -6,7 +6,10 @@ const read = (path) => readFileSync(new URL('../' + path, import.meta.url), 'utf
 /** The stub's source (snippet/stub.js) and the built one merchants paste (dist/stub.min.js, after `npm run build`). */
 const SOURCES = { source: () => read('snippet/stub.js'), min: () => read('dist/stub.min.js').trim() };
 /** Where each form of the stub names the script it loads: one string, replaced by the test's. */
-const PLACEHOLDER = { source: "'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'", min: '"https://cdn.example.com/klite.js?company_id=PUBLIC_KEY"' };
+const PLACEHOLDER = {
+  source: "'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY'",
+  min: '"https://cdn.example.com/klite.js?company_id=PUBLIC_KEY"',
+};
 
 /**
  * Klaviyo's stub loading `src` — a JavaScript expression: a quoted URL, or `null` to load nothing

@@ -41,7 +41,10 @@ test('a refused profile is dropped with its warning; another profile still goes'
 
 test('a dropped connection and a request that never answers are retried', async ({ page, api, open }) => {
   test.slow();
-  await api.faults([{ drop: true, count: 1 }, { latency: 17_000, count: 1 }]);
+  await api.faults([
+    { drop: true, count: 1 },
+    { latency: 17_000, count: 1 },
+  ]);
   await open(html(api.url));
   await ready(page);
   await page.evaluate(() => {
@@ -57,11 +60,14 @@ test('a dropped connection and a request that never answers are retried', async 
 test("pasted into a tag manager's Custom HTML tag, the stub loads klite itself", async ({ page, api, open }) => {
   await open('<!doctype html><html><head></head><body></body></html>');
   // GTM inserts the tag's scripts into the DOM after the page loaded.
-  await page.evaluate((code) => {
-    const s = document.createElement('script');
-    s.text = code + "\nklaviyo.identify({ email: 'gtm@example.com' }); klaviyo.track('From GTM');";
-    document.body.appendChild(s);
-  }, stubCode(`'${api.url}/dist/klite.js?company_id=AbC123&endpoint=${encodeURIComponent(api.url)}'`));
+  await page.evaluate(
+    (code) => {
+      const s = document.createElement('script');
+      s.text = code + "\nklaviyo.identify({ email: 'gtm@example.com' }); klaviyo.track('From GTM');";
+      document.body.appendChild(s);
+    },
+    stubCode(`'${api.url}/dist/klite.js?company_id=AbC123&endpoint=${encodeURIComponent(api.url)}'`),
+  );
   const [event] = await api.eventCount(1);
   expect(event).toMatchObject({ metric: 'From GTM', profile: { email: 'gtm@example.com' } });
 });

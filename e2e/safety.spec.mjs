@@ -49,13 +49,17 @@ test('the path form and data-company-id both configure the key; a second account
   await ready(page);
   expect(await page.evaluate(() => klaviyo.account())).toBe(KEY);
   // Loaded again with another account: refused with a warning, the first keeps working.
-  await page.evaluate((url) => new Promise((r) => {
-    const s = document.createElement('script');
-    s.src = url + '/dist/klite.js';
-    s.dataset.companyId = 'Other1';
-    s.onload = r;
-    document.head.appendChild(s);
-  }), api.url);
+  await page.evaluate(
+    (url) =>
+      new Promise((r) => {
+        const s = document.createElement('script');
+        s.src = url + '/dist/klite.js';
+        s.dataset.companyId = 'Other1';
+        s.onload = r;
+        document.head.appendChild(s);
+      }),
+    api.url,
+  );
   expect(await page.evaluate(() => klaviyo.account())).toBe(KEY);
   expect(logs.console.filter((l) => l.includes('account Other1 refused'))).toHaveLength(1);
   await page.evaluate(() => klaviyo.identify({ email: 'path@example.com' }).then(() => klaviyo.track('Path Form')));
@@ -64,7 +68,11 @@ test('the path form and data-company-id both configure the key; a second account
 
 test('IndexedDB unavailable: one warning, calls kept in memory and delivered, no error in the page', async ({ page, api, open, logs }) => {
   await page.addInitScript(() => {
-    Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('blocked', 'SecurityError'); } });
+    Object.defineProperty(window, 'indexedDB', {
+      get() {
+        throw new DOMException('blocked', 'SecurityError');
+      },
+    });
   });
   await open(html(tag(api.url)));
   await ready(page);
@@ -79,7 +87,12 @@ test('IndexedDB unavailable: one warning, calls kept in memory and delivered, no
 test('calls a page could not write to IndexedDB before closing are rescued and delivered by the next page', async ({ page, api, open }) => {
   // IndexedDB is broken on the first page only (as when a closing page's write never finishes).
   await page.addInitScript(() => {
-    if (location.pathname === '/shop/page.html') Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('blocked', 'SecurityError'); } });
+    if (location.pathname === '/shop/page.html')
+      Object.defineProperty(window, 'indexedDB', {
+        get() {
+          throw new DOMException('blocked', 'SecurityError');
+        },
+      });
   });
   await open(html(tag(api.url)));
   await ready(page);
@@ -108,7 +121,15 @@ test('hostile properties are normalised, never thrown into the page', async ({ p
       await klaviyo.track('Hostile', { circular, big: 10n, fn() {}, when: new Date(0), nan: NaN, node: document.body }),
       await klaviyo.track(42),
       await klaviyo.track(''),
-      await klaviyo.track('Getter', Object.defineProperty({}, 'boom', { enumerable: true, get() { throw new Error('boom'); } })),
+      await klaviyo.track(
+        'Getter',
+        Object.defineProperty({}, 'boom', {
+          enumerable: true,
+          get() {
+            throw new Error('boom');
+          },
+        }),
+      ),
     ];
   });
   expect(results.slice(1)).toEqual([true, false, false, true]);
@@ -123,8 +144,12 @@ test('a callback that throws, and push() of junk, never reach the page', async (
   await open(html(tag(api.url)));
   await ready(page);
   const value = await page.evaluate(async () => {
-    klaviyo.push(['nonsense'], 42, null, function () { throw new Error('merchant bug'); });
-    return klaviyo.isIdentified(function () { throw new Error('callback bug'); });
+    klaviyo.push(['nonsense'], 42, null, function () {
+      throw new Error('merchant bug');
+    });
+    return klaviyo.isIdentified(function () {
+      throw new Error('callback bug');
+    });
   });
   expect(value).toBe(false);
 });
@@ -185,7 +210,10 @@ test('__kla_off=true turns tracking off', async ({ page, api, open, context }) =
 test('reset() forgets the visitor; the __kla_id cookie is klaviyo.js-compatible', async ({ page, api, open }) => {
   await open(html(tag(api.url)));
   await ready(page);
-  const cookie = async () => JSON.parse(Buffer.from(decodeURIComponent((await page.context().cookies()).find((c) => c.name === '__kla_id').value), 'base64').toString());
+  const cookie = async () =>
+    JSON.parse(
+      Buffer.from(decodeURIComponent((await page.context().cookies()).find((c) => c.name === '__kla_id').value), 'base64').toString(),
+    );
   const before = await cookie();
   expect(before.cid).toMatch(/^[a-z0-9]{10,}$/);
   await page.evaluate(() => klaviyo.identify({ email: 'first@example.com' }));
@@ -211,10 +239,21 @@ test('trackViewedItem keeps the recently viewed list and sends it as $viewed_ite
     await klaviyo.trackViewedItem({ Title: 'Hat', ItemId: 2 });
     await klaviyo.trackViewedItem({ Title: 'Boot', ItemId: 1 });
   });
-  await expect.poll(async () => (await api.profiles())[0]?.properties?.$viewed_items?.map((i) => [i.ItemId, i.views])).toEqual([[1, 2], [2, 1]]);
+  await expect
+    .poll(async () => (await api.profiles())[0]?.properties?.$viewed_items?.map((i) => [i.ItemId, i.views]))
+    .toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
 });
 
-test('site data cleared mid-session: what the page holds in memory is still delivered, no error', async ({ page, api, open, context, logs }) => {
+test('site data cleared mid-session: what the page holds in memory is still delivered, no error', async ({
+  page,
+  api,
+  open,
+  context,
+  logs,
+}) => {
   await open(html(tag(api.url)));
   await ready(page);
   // Klaviyo is down, so the calls wait in the queue (IndexedDB and memory) when the data goes.

@@ -8,31 +8,43 @@ import { test, expect, tag } from './fixtures.mjs';
 const STORED = JSON.parse(readFileSync(new URL('./fixtures/stored-0.1.0.json', import.meta.url), 'utf8'));
 const blank = '<!doctype html><html><head></head><body></body></html>';
 
-test('a queue written by klite 0.1.0 (IndexedDB rows and a localStorage rescue) is delivered by this build, each call once', async ({ page, api, open }) => {
+test('a queue written by klite 0.1.0 (IndexedDB rows and a localStorage rescue) is delivered by this build, each call once', async ({
+  page,
+  api,
+  open,
+}) => {
   await open(blank, '/shop/seed.html');
-  await page.evaluate(async ({ rows, rescues, cookie }) => {
-    // Each call's accepted time moved to now: the TTLs would retire a call of long ago.
-    const now = Date.now();
-    const move = (item) => (item.s ? { ...item, s: now } : item);
-    const db = await new Promise((ok, ko) => {
-      const r = indexedDB.open('klite-v1');
-      r.onupgradeneeded = () => r.result.createObjectStore('queue');
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => ko(r.error);
-    });
-    const tx = db.transaction('queue', 'readwrite');
-    for (const [key, text] of rows) tx.objectStore('queue').put(JSON.stringify(move(JSON.parse(text))), key);
-    await new Promise((ok) => (tx.oncomplete = ok));
-    db.close();
-    for (const [key, text] of rescues) localStorage.setItem(key, JSON.stringify(JSON.parse(text).map(([k, item]) => [k, move(item)])));
-    document.cookie = cookie + '; path=/';
-  }, { rows: STORED.indexedDB, rescues: STORED.localStorage, cookie: STORED.cookie });
+  await page.evaluate(
+    async ({ rows, rescues, cookie }) => {
+      // Each call's accepted time moved to now: the TTLs would retire a call of long ago.
+      const now = Date.now();
+      const move = (item) => (item.s ? { ...item, s: now } : item);
+      const db = await new Promise((ok, ko) => {
+        const r = indexedDB.open('klite-v1');
+        r.onupgradeneeded = () => r.result.createObjectStore('queue');
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => ko(r.error);
+      });
+      const tx = db.transaction('queue', 'readwrite');
+      for (const [key, text] of rows) tx.objectStore('queue').put(JSON.stringify(move(JSON.parse(text))), key);
+      await new Promise((ok) => (tx.oncomplete = ok));
+      db.close();
+      for (const [key, text] of rescues) localStorage.setItem(key, JSON.stringify(JSON.parse(text).map(([k, item]) => [k, move(item)])));
+      document.cookie = cookie + '; path=/';
+    },
+    { rows: STORED.indexedDB, rescues: STORED.localStorage, cookie: STORED.cookie },
+  );
 
   await open(`<!doctype html><html><head>${tag(api.url)}</head><body></body></html>`);
   const events = await api.eventCount(3);
-  const stored = [...STORED.indexedDB.map(([, text]) => JSON.parse(text)), ...STORED.localStorage.flatMap(([, text]) => JSON.parse(text).map(([, item]) => item))];
+  const stored = [
+    ...STORED.indexedDB.map(([, text]) => JSON.parse(text)),
+    ...STORED.localStorage.flatMap(([, text]) => JSON.parse(text).map(([, item]) => item)),
+  ];
   const expected = stored.filter((item) => item.k == 'e');
-  expect(events.map((e) => [e.metric, e.unique_id, e.profile.email])).toEqual(expected.map((item) => [item.m, item.a.unique_id, item.p.email]));
+  expect(events.map((e) => [e.metric, e.unique_id, e.profile.email])).toEqual(
+    expected.map((item) => [item.m, item.a.unique_id, item.p.email]),
+  );
   expect(events.map((e) => e.properties)).toEqual(expected.map((item) => item.a.properties));
   expect(events[1].value).toBe(19.5);
   const [profile] = await api.profiles();
@@ -41,16 +53,24 @@ test('a queue written by klite 0.1.0 (IndexedDB rows and a localStorage rescue) 
   expect(JSON.parse((await api.requests())[0].body).data.meta).toEqual({ patch_properties: { append: { tags: 'vip' } } });
   // Delivered, so gone: nothing left but the wipe mark, no rescue.
   await expect
-    .poll(() => page.evaluate(async () => {
-      const db = await new Promise((ok) => (indexedDB.open('klite-v1').onsuccess = (e) => ok(e.target.result)));
-      const keys = await new Promise((ok) => (db.transaction('queue').objectStore('queue').getAllKeys().onsuccess = (e) => ok(e.target.result)));
-      db.close();
-      return [keys, Object.keys(localStorage).filter((k) => k.startsWith('klite:unsaved:'))];
-    }))
+    .poll(() =>
+      page.evaluate(async () => {
+        const db = await new Promise((ok) => (indexedDB.open('klite-v1').onsuccess = (e) => ok(e.target.result)));
+        const keys = await new Promise(
+          (ok) => (db.transaction('queue').objectStore('queue').getAllKeys().onsuccess = (e) => ok(e.target.result)),
+        );
+        db.close();
+        return [keys, Object.keys(localStorage).filter((k) => k.startsWith('klite:unsaved:'))];
+      }),
+    )
     .toEqual([['~'], []]);
 });
 
-test("this build stores calls in 0.1.0's format: the same fields for events and profile updates, keys of the same shape", async ({ page, api, open }) => {
+test("this build stores calls in 0.1.0's format: the same fields for events and profile updates, keys of the same shape", async ({
+  page,
+  api,
+  open,
+}) => {
   // Nothing is delivered: the endpoint refuses every send for a while, with a status klite retries.
   await api.faults([{ status: 503, ms: 60_000 }]);
   await open(`<!doctype html><html><head>${tag(api.url)}</head><body></body></html>`);
@@ -69,10 +89,15 @@ test("this build stores calls in 0.1.0's format: the same fields for events and 
     }
   });
   const shape = (list) =>
-    Object.fromEntries(list.map(([key, text]) => {
-      const item = JSON.parse(text);
-      return [key == '~' ? '~' : item.k, { key: key == '~' ? key : key.replace(/[0-9a-z]/g, 'x'), fields: Object.keys(item).sort(), text: typeof text }];
-    }));
+    Object.fromEntries(
+      list.map(([key, text]) => {
+        const item = JSON.parse(text);
+        return [
+          key == '~' ? '~' : item.k,
+          { key: key == '~' ? key : key.replace(/[0-9a-z]/g, 'x'), fields: Object.keys(item).sort(), text: typeof text },
+        ];
+      }),
+    );
   // The anonymous event of the capture was claimed by identify: its fields are an event's too.
   expect(shape(rows)).toEqual(shape(STORED.indexedDB));
   await api.faults([]);

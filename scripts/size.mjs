@@ -24,11 +24,18 @@ for (const { file, gzip, raw } of budgets) {
   };
   const over = (gzip && sizes.gzip > gzip) || (raw && sizes.raw > raw);
   const budget = gzip ? `budget ${gzip} gzip` : `budget ${raw} raw`;
-  console.log(`${file.padEnd(20)} raw ${String(sizes.raw).padStart(6)}  gzip ${String(sizes.gzip).padStart(5)}  brotli ${String(sizes.brotli).padStart(5)}  (${budget})${over ? '  OVER BUDGET' : ''}`);
+  console.log(
+    `${file.padEnd(20)} raw ${String(sizes.raw).padStart(6)}  gzip ${String(sizes.gzip).padStart(5)}  brotli ${String(sizes.brotli).padStart(5)}  (${budget})${over ? '  OVER BUDGET' : ''}`,
+  );
   failed ||= over;
   // The README quotes these figures; they must be the build's.
   const row = readme.split('\n').find((l) => l.startsWith('| `' + file + '`'));
-  const quoted = row && row.split('|').slice(2, 5).map((c) => c.trim());
+  const quoted =
+    row &&
+    row
+      .split('|')
+      .slice(2, 5)
+      .map((c) => c.trim());
   const actual = [sizes.raw, sizes.gzip, sizes.brotli].map(fmt);
   if (!quoted || quoted.join() !== actual.join()) {
     console.error(`README.md quotes ${file} as ${quoted ? quoted.join(' / ') : 'nothing'}; the build is ${actual.join(' / ')}.`);

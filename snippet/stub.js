@@ -10,7 +10,7 @@
  * - Leaves an existing `klaviyo` (klite, or Klaviyo's own stub) alone; works in a tag manager's
  *   Custom HTML tag, where it loads klite.js itself.
  */
-!function (w, d, src) {
+!(function (w, d, src) {
   var TIMEOUT = 10000;
   if (!w.klaviyo) {
     w._klOnsite = w._klOnsite || [];
@@ -22,11 +22,15 @@
         var p = new Promise(function (resolve, reject) {
           var timer = setTimeout(reject, TIMEOUT, Error('klite not loaded'));
           // Looked up at call time: once klite runs, _klOnsite forwards straight to it.
-          w._klOnsite.push([name].concat(args, [function (value) {
-            clearTimeout(timer);
-            cb && cb(value);
-            resolve(value);
-          }]));
+          w._klOnsite.push(
+            [name].concat(args, [
+              function (value) {
+                clearTimeout(timer);
+                cb && cb(value);
+                resolve(value);
+              },
+            ]),
+          );
         });
         p['catch'](function () {});
         return p;
@@ -42,4 +46,4 @@
     s.src = src;
     d.head.appendChild(s);
   }
-}(window, document, 'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY');
+})(window, document, 'https://cdn.example.com/klite.js?company_id=PUBLIC_KEY');

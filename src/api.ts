@@ -143,7 +143,13 @@ export function createApi(opts: Options) {
           if (kept && HELD.includes(name)) held.push([name, args]);
           if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
           // What a method answers without a tracker (the others: undefined).
-          const answers: Partial<Record<Method, unknown>> = { identify: {}, track: kept, isIdentified: false, flush: held.length, cookieDomain: domain };
+          const answers: Partial<Record<Method, unknown>> = {
+            identify: {},
+            track: kept,
+            isIdentified: false,
+            flush: held.length,
+            cookieDomain: domain,
+          };
           result = answers[name];
         }
       } catch (e) {
@@ -152,7 +158,7 @@ export function createApi(opts: Options) {
       // An async function's Promise is the browser's own, whatever the page did to window.Promise.
       return (async () => result)().then((value) => {
         try {
-          cb && cb(value);
+          if (cb) cb(value);
         } catch (e) {
           warn('function failed: ' + e);
         }

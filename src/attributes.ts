@@ -15,7 +15,8 @@ export interface ProfileParts {
 }
 
 /** A string or number as trimmed text; undefined for anything else, or nothing but spaces. */
-export const text = (v: unknown): string | undefined => (typeof v == 'string' ? v.trim() || undefined : typeof v == 'number' ? '' + v : undefined);
+export const text = (v: unknown): string | undefined =>
+  typeof v == 'string' ? v.trim() || undefined : typeof v == 'number' ? '' + v : undefined;
 const some = (o: object) => Object.keys(o)[0];
 
 /**
@@ -34,8 +35,14 @@ export function toProfile(input: Properties): ProfileParts {
     const value = input[key];
     const name = key == '$id' ? 'external_id' : key.replace(/^\$/, '');
     const field = FIELDS.indexOf(name);
-    if (field >= 0) text(value) && (attributes[name] = text(value)) && field < 3 && (ids[name] = attributes[name]);
-    else if (LOCATION.includes(name)) location[name] = value;
+    if (field >= 0) {
+      const given = text(value);
+      if (given) {
+        attributes[name] = given;
+        // The first three fields are identifiers.
+        if (field < 3) ids[name] = given;
+      }
+    } else if (LOCATION.includes(name)) location[name] = value;
     else if (key != name && PATCHES.includes(name)) patch[name] = value;
     else if (key == 'location') Object.assign(location, value);
     else properties[key] = value;

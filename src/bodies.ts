@@ -10,7 +10,10 @@ import type { Item } from './types';
  * `attributes` and the event itself (JSON.stringify adds no space): `eventBody` relies on it.
  */
 export const eventText = (item: Item) =>
-  JSON.stringify({ type: 'event', attributes: { ...item._attributes, metric: { data: { type: 'metric', attributes: { name: item._metric } } } } });
+  JSON.stringify({
+    type: 'event',
+    attributes: { ...item._attributes, metric: { data: { type: 'metric', attributes: { name: item._metric } } } },
+  });
 
 /** The profile a request is about, from its identifiers' JSON text. */
 export const profileRef = (ids: string) => '{"data":{"type":"profile","attributes":' + ids + '}}';

@@ -16,7 +16,9 @@ export function scriptOptions(script: HTMLScriptElement | null | undefined, base
     url.searchParams.get(name) || script.dataset[name.replace(/_(.)/g, (_, c: string) => c.toUpperCase())];
   // `no_capture=cart,forms` (or `all`) turns captures off; `checkout_path` is the shop's checkout pattern.
   const capture: CaptureOptions = { checkoutPath: option('checkout_path') };
-  option('no_capture')?.match(/\w+/g)?.forEach((k) => (capture[k as 'all'] = false));
+  option('no_capture')
+    ?.match(/\w+/g)
+    ?.forEach((k) => (capture[k as 'all'] = false));
   return {
     capture,
     // The folder klite.js is in is read as a key only if it could be one: 6 letters or digits with

@@ -11,7 +11,13 @@ export function readCookie(name: string): string {
 export function writeCookie(name: string, value: string, domain?: string, maxAge = 63072000): void {
   try {
     document.cookie =
-      name + '=' + value + ';path=/;max-age=' + maxAge + ';SameSite=Lax' +
-      (domain ? ';domain=' + domain : '') + (location.protocol == 'https:' ? ';Secure' : '');
+      name +
+      '=' +
+      value +
+      ';path=/;max-age=' +
+      maxAge +
+      ';SameSite=Lax' +
+      (domain ? ';domain=' + domain : '') +
+      (location.protocol == 'https:' ? ';Secure' : '');
   } catch {}
 }

@@ -27,6 +27,11 @@ export const LOCK = 'klite-send';
  * harmless). Without Web Locks each tab sends on its own, and `unique_id` still deduplicates.
  */
 /** `wait()`: true while nothing may leave the browser (consent pending, or this tracker retired). */
+/** What a pass's requests came to (`failed`). */
+const SENT = 0;
+const RETRY = 1;
+const RATE_LIMITED = 2;
+
 export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string, companyId: string, wait: () => boolean) {
   /** Calls on their way, by key: true when sent with keepalive (that request outlives the page). */
   const inflight = new Map<string, boolean | undefined>();
@@ -41,11 +46,13 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   } catch {}
   let failures = 0;
   let retryAt = 0;
-  /** In this pass: 1 when a request must be retried, 2 when the account is rate limited. */
-  let failed = 0;
-  let timer: any;
-  let running: Promise<number> | 0 = 0;
-  let again = 0;
+  /** How this pass went so far: a request to retry stops its profile, a rate limit the whole pass. */
+  let failed: number = SENT;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The flush under way, if any. */
+  let running: Promise<number> | undefined;
+  /** A flush was asked for while one ran: it passes once more. */
+  let again = false;
 
   const schedule = (ms: number) => {
     clearTimeout(timer);
@@ -66,13 +73,14 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       retryAt = Math.max(retryAt, Date.now() + retryAfter(_retryAfter, Date.now()));
       channel?.postMessage(retryAt);
       // A 429 is the account's rate limit: the whole pass stops, not only this profile.
-      failed = status == 429 ? 2 : 1;
+      failed = status == 429 ? RATE_LIMITED : RETRY;
       return false;
     }
     if (status > 299) {
       if (entries[1]) {
         // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped.
-        for (const entry of entries) for (const r of plan([entry], visitor, 0)._groups[0]._requests) if (!(await send(r, keepalive))) return false;
+        for (const entry of entries)
+          for (const r of plan([entry], visitor, 0)._groups[0]._requests) if (!(await send(r, keepalive))) return false;
         return true;
       }
       warn('call refused by Klaviyo, dropped: ' + status + ' ' + _detail);
@@ -96,7 +104,13 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       // meanwhile is in flight, so left out below).
       if (wait()) return;
     }
-    const { _groups, _expired } = plan(queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))), visitor, Date.now(), keepalive ? KEEPALIVE_BUDGET : undefined, parts);
+    const { _groups, _expired } = plan(
+      queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))),
+      visitor,
+      Date.now(),
+      keepalive ? KEEPALIVE_BUDGET : undefined,
+      parts,
+    );
     if (_expired[0]) {
       warn('calls undelivered for 30 days (anonymous: 14) dropped.');
       queue._del(_expired.map(([k]) => k));
@@ -112,9 +126,9 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
         }
       return;
     }
-    failed = 0;
-    for (const g of _groups) for (const r of g._requests) if (failed > 1 || !(await send(r))) break;
-    if (failed) {
+    failed = SENT;
+    for (const g of _groups) for (const r of g._requests) if (failed == RATE_LIMITED || !(await send(r))) break;
+    if (failed != SENT) {
       retryAt = Math.max(retryAt, Date.now() + backoff(failures++));
       schedule(retryAt - Date.now());
       channel?.postMessage(retryAt);
@@ -136,13 +150,17 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
 
   /** Sends what is sendable now; resolves with how many calls are still queued. */
   const flush = (): Promise<number> => {
-    timer = clearTimeout(timer);
-    if (running) return (again = 1), running;
+    clearTimeout(timer);
+    timer = undefined;
+    if (running) {
+      again = true;
+      return running;
+    }
     return (running = (async () => {
       try {
         await exclusive(async () => {
           do {
-            again = 0;
+            again = false;
             await pass();
           } while (again);
           queue._trim();
@@ -152,7 +170,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
         warn('delivery failed: ' + e);
         schedule(backoff(failures++));
       }
-      running = 0;
+      running = undefined;
       return queue._size();
     })());
   };

@@ -10,8 +10,7 @@ export function eraseStorage(domain?: string, open?: boolean): void {
   writeCookie('__kla_id', '', undefined, 0);
   // Each access may throw where storage is blocked (even naming localStorage does).
   try {
-    for (const area of [localStorage, sessionStorage])
-      for (const k of Object.keys(area)) if (k.startsWith('klite:')) area.removeItem(k);
+    for (const area of [localStorage, sessionStorage]) for (const k of Object.keys(area)) if (k.startsWith('klite:')) area.removeItem(k);
   } catch {}
   try {
     if (!open) indexedDB.deleteDatabase(DB_NAME);

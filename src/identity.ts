@@ -35,7 +35,10 @@ export function createIdentity(companyId: string, url: URL) {
   // `_kx=<token>.<COMPANY_ID>` from an email link; a token for another account is ignored.
   const kx = url.searchParams.get('_kx');
   if (kx?.endsWith('.' + companyId)) save(KX_KEY, kx, true);
-  const visitor: Visitor = { _cid: typeof cid == 'string' && cid ? cid : randomId(), _ids: { ...load<Ids>(IDS_KEY), _kx: load(KX_KEY, true) } };
+  const visitor: Visitor = {
+    _cid: typeof cid == 'string' && cid ? cid : randomId(),
+    _ids: { ...load<Ids>(IDS_KEY), _kx: load(KX_KEY, true) },
+  };
 
   const writeId = () => writeCookie('__kla_id', btoa('{"cid":"' + visitor._cid + '"}'), domain);
   writeId();

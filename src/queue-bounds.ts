@@ -24,7 +24,10 @@ export function overCap(items: Held, max: number): string[] {
   if (over <= 0) return [];
   // A value let go of (0) is always an event's: only events are let go of.
   const events = [...items].filter(([, item]) => !item || item._kind == 'e');
-  return events.sort(byKey).slice(0, over).map(([key]) => key);
+  return events
+    .sort(byKey)
+    .slice(0, over)
+    .map(([key]) => key);
 }
 
 /**

@@ -116,7 +116,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     // slice too: left to the write, 1,000 of them made one task of 50 ms.
     while (pending[0]) {
       const until = performance.now() + BUDGET;
-      for (let n = 0; pending[0] && (hidden || (n++ < SLICE && performance.now() < until)); ) {
+      for (let n = 0; pending[0] && (hidden || (n++ < SLICE && performance.now() < until));) {
         const [meta, build] = pending[0];
         let entry: Entry | undefined;
         try {

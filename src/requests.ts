@@ -70,7 +70,12 @@ export const prepare = async (entries: Entry[]) => {
   return parts;
 };
 
-const request = (path: string, body: string, entries: Entry[], n = bytes(body)): Request => ({ _path: '/client/' + path, _body: body, _entries: entries, _bytes: n });
+const request = (path: string, body: string, entries: Entry[], n = bytes(body)): Request => ({
+  _path: '/client/' + path,
+  _body: body,
+  _entries: entries,
+  _bytes: n,
+});
 
 /**
  * Turns queued calls into requests, grouped by profile. An anonymous call joins the visitor's
@@ -80,7 +85,13 @@ const request = (path: string, body: string, entries: Entry[], n = bytes(body)):
  * a metric and `unique_id` pair twice in one request (Klaviyo fails the whole request for that).
  * `parts`: the events' JSON, made ahead by `prepare` (what is missing is made here).
  */
-export function plan(entries: Entry[], visitor: Visitor, now: number, maxBytes = MAX_BYTES, parts: Parts = new Map()): { _groups: Group[]; _expired: Entry[] } {
+export function plan(
+  entries: Entry[],
+  visitor: Visitor,
+  now: number,
+  maxBytes = MAX_BYTES,
+  parts: Parts = new Map(),
+): { _groups: Group[]; _expired: Entry[] } {
   const groups: Record<string, Entry[]> = {};
   const expired: Entry[] = [];
   for (const entry of entries) {

@@ -62,7 +62,7 @@ export function openStore(): Store {
   };
   /** Runs `op` in a transaction; its result once the transaction completes, undefined when IndexedDB failed. */
   const run = async <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => T): Promise<T | undefined> => {
-    for (let tries = 2; !off && tries--; )
+    for (let tries = 2; !off && tries--;)
       try {
         const tx = (await (conn ||= connect())).transaction('queue', mode);
         const result = op(tx.objectStore('queue'));

@@ -28,7 +28,10 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
 
   /** Queues a call with who made it and when; `build` copies the caller's data on the next task. */
   const enqueue = (_kind: Item['_kind'], build: () => Pick<Item, '_attributes' | '_metric' | '_meta'>) =>
-    queue._add({ _kind, _profile: isIdentified(visitor._ids) ? { ...visitor._ids } : undefined, _client: visitor._cid, _accepted: Date.now() }, build);
+    queue._add(
+      { _kind, _profile: isIdentified(visitor._ids) ? { ...visitor._ids } : undefined, _client: visitor._cid, _accepted: Date.now() },
+      build,
+    );
 
   const identify = (props: unknown): Identity => {
     // Copied now, not on the next task: the identifiers take effect at once.
@@ -74,7 +77,12 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
       save(VIEWED_KEY, undefined);
       save(CART_KEY, undefined);
       // The forgotten visitor's anonymous calls can never be attributed to anyone now.
-      queue._del(queue._entries().filter(([, i]) => !i._profile && i._client == cid).map(([k]) => k));
+      queue._del(
+        queue
+          ._entries()
+          .filter(([, i]) => !i._profile && i._client == cid)
+          .map(([k]) => k),
+      );
     },
     /** Consent was refused: what is queued goes (this tracker's `wait()` now holds delivery for good). */
     _erase: queue._clear,

@@ -27,7 +27,12 @@ export async function post(endpoint: string, path: string, companyId: string, bo
     return {
       _status: res.status,
       _retryAfter: res.headers.get('retry-after'),
-      _detail: res.ok ? '' : await res.json().then((j) => j.errors[0].detail, () => ''),
+      _detail: res.ok
+        ? ''
+        : await res.json().then(
+            (j) => j.errors[0].detail,
+            () => '',
+          ),
     };
   } catch {
     return { _status: 0 };

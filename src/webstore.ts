@@ -16,6 +16,7 @@ export function load<T>(key: string, session?: boolean): T | undefined {
 
 export function save(key: string, value: unknown, session?: boolean): void {
   try {
-    value === undefined ? area(session).removeItem(key) : area(session).setItem(key, JSON.stringify(value));
+    if (value === undefined) area(session).removeItem(key);
+    else area(session).setItem(key, JSON.stringify(value));
   } catch {}
 }

@@ -3,17 +3,50 @@ import { eventTime, toEvent, toProfile } from '../src/attributes';
 
 describe('toProfile', () => {
   it('maps current names, location fields and custom properties', () => {
-    expect(toProfile({ email: ' sarah@example.com ', first_name: 'Sarah', city: 'Boston', location: { zip: '02110' }, plan: 'gold' })).toEqual({
-      _attributes: { email: 'sarah@example.com', first_name: 'Sarah', location: { city: 'Boston', zip: '02110' }, properties: { plan: 'gold' } },
+    expect(
+      toProfile({ email: ' sarah@example.com ', first_name: 'Sarah', city: 'Boston', location: { zip: '02110' }, plan: 'gold' }),
+    ).toEqual({
+      _attributes: {
+        email: 'sarah@example.com',
+        first_name: 'Sarah',
+        location: { city: 'Boston', zip: '02110' },
+        properties: { plan: 'gold' },
+      },
       _ids: { email: 'sarah@example.com' },
     });
   });
 
   it("maps klaviyo.js's legacy $ names, $id to external_id", () => {
-    const { _attributes: a, _ids: ids } = toProfile({ $email: 'a@b.co', $phone_number: '+15005550006', $id: 42, $first_name: 'A', $last_name: 'B', $organization: 'O', $title: 'T', $image: 'i.png', $locale: 'en-US', $address1: '1 St', $address2: 'Fl 2', $city: 'C', $country: 'US', $region: 'MA', $zip: '1', $timezone: 'UTC', $source: 'web' });
+    const { _attributes: a, _ids: ids } = toProfile({
+      $email: 'a@b.co',
+      $phone_number: '+15005550006',
+      $id: 42,
+      $first_name: 'A',
+      $last_name: 'B',
+      $organization: 'O',
+      $title: 'T',
+      $image: 'i.png',
+      $locale: 'en-US',
+      $address1: '1 St',
+      $address2: 'Fl 2',
+      $city: 'C',
+      $country: 'US',
+      $region: 'MA',
+      $zip: '1',
+      $timezone: 'UTC',
+      $source: 'web',
+    });
     expect(ids).toEqual({ email: 'a@b.co', phone_number: '+15005550006', external_id: '42' });
     expect(a).toEqual({
-      email: 'a@b.co', phone_number: '+15005550006', external_id: '42', first_name: 'A', last_name: 'B', organization: 'O', title: 'T', image: 'i.png', locale: 'en-US',
+      email: 'a@b.co',
+      phone_number: '+15005550006',
+      external_id: '42',
+      first_name: 'A',
+      last_name: 'B',
+      organization: 'O',
+      title: 'T',
+      image: 'i.png',
+      locale: 'en-US',
       location: { address1: '1 St', address2: 'Fl 2', city: 'C', country: 'US', region: 'MA', zip: '1', timezone: 'UTC' },
       properties: { $source: 'web' },
     });

@@ -6,7 +6,20 @@ describe('clean', () => {
     const circular: Record<string, unknown> = { a: 1 };
     circular.self = circular;
     const shared = { x: 1 };
-    expect(clean({ circular, shared1: shared, shared2: shared, big: 5n, fn() {}, sym: Symbol('s'), d: new Date(0), n: NaN, u: undefined, arr: [1, undefined, () => 1] })).toEqual({
+    expect(
+      clean({
+        circular,
+        shared1: shared,
+        shared2: shared,
+        big: 5n,
+        fn() {},
+        sym: Symbol('s'),
+        d: new Date(0),
+        n: NaN,
+        u: undefined,
+        arr: [1, undefined, () => 1],
+      }),
+    ).toEqual({
       circular: { a: 1 },
       shared1: { x: 1 },
       shared2: { x: 1 },
@@ -24,7 +37,9 @@ describe('clean', () => {
     expect((out.match(/deep/g) || []).length).toBeLessThanOrEqual(11);
   });
   it('drops only what cannot be read; not an object gives {}', () => {
-    const trap = () => { throw new Error('no'); };
+    const trap = () => {
+      throw new Error('no');
+    };
     expect(clean(Object.defineProperty({ ok: 1 }, 'x', { enumerable: true, get: trap }))).toEqual({ ok: 1 });
     expect(clean({ ok: 1, proxy: new Proxy({}, { ownKeys: trap }) })).toEqual({ ok: 1 });
     expect(clean(new Proxy({}, { ownKeys: trap }))).toEqual({});
@@ -33,7 +48,13 @@ describe('clean', () => {
   it("cuts strings, arrays, keys and the whole call to Klaviyo's limits", () => {
     const bytes = (s: string) => Buffer.byteLength(s);
     const many = Object.fromEntries(Array.from({ length: 10000 }, (_, i) => ['p' + i, i]));
-    const out = clean({ ascii: 'x'.repeat(200000), euro: '€'.repeat(50000), emoji: '😀'.repeat(40000), short: 'é'.repeat(30000), list: Array(9000).fill(1) });
+    const out = clean({
+      ascii: 'x'.repeat(200000),
+      euro: '€'.repeat(50000),
+      emoji: '😀'.repeat(40000),
+      short: 'é'.repeat(30000),
+      list: Array(9000).fill(1),
+    });
     expect(bytes(out.ascii as string)).toBe(102400);
     expect(bytes(out.euro as string)).toBeLessThanOrEqual(102400);
     expect(bytes(out.euro as string)).toBeGreaterThan(102397);

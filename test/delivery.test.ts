@@ -4,7 +4,10 @@ import type { Queue } from '../src/queue';
 import type { Entry } from '../src/requests';
 
 const sarah = { email: 'sarah@example.com' };
-const entry = (n: number): Entry => ['k' + n, { _kind: 'e', _metric: 'M', _attributes: { properties: {}, unique_id: 'u' + n }, _profile: sarah, _client: 'c', _accepted: Date.now() }];
+const entry = (n: number): Entry => [
+  'k' + n,
+  { _kind: 'e', _metric: 'M', _attributes: { properties: {}, unique_id: 'u' + n }, _profile: sarah, _client: 'c', _accepted: Date.now() },
+];
 
 /** A queue double: what a delivery pass asks of the real one, counted. */
 const fakeQueue = (entries: Entry[]) =>
@@ -12,7 +15,14 @@ const fakeQueue = (entries: Entry[]) =>
     _sync: vi.fn(async () => {}),
     _entries: () => entries.slice(),
     _own: () => true,
-    _del: vi.fn(async (keys: string[]) => keys.forEach((k) => entries.splice(entries.findIndex((e) => e[0] == k), 1))),
+    _del: vi.fn(async (keys: string[]) =>
+      keys.forEach((k) =>
+        entries.splice(
+          entries.findIndex((e) => e[0] == k),
+          1,
+        ),
+      ),
+    ),
     _size: () => entries.length,
     _trim: vi.fn(),
     _writeNow: vi.fn(),
@@ -23,7 +33,11 @@ describe('delivery pass', () => {
   beforeEach(() => {
     online = true;
     // Node 20 has no navigator: no Web Locks, so each pass runs at once.
-    vi.stubGlobal('navigator', { get onLine() { return online; } });
+    vi.stubGlobal('navigator', {
+      get onLine() {
+        return online;
+      },
+    });
   });
   afterEach(() => vi.unstubAllGlobals());
 

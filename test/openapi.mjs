@@ -57,5 +57,7 @@ export function conformance(path, body) {
   const validate = validators()[path.replace(/\/$/, '')];
   if (!validate) return `no schema for ${path}`;
   const value = typeof body === 'string' ? JSON.parse(body) : body;
-  return validate(value) ? null : `${path}: ${validate.errors.map((e) => `${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`).join('; ')}`;
+  return validate(value)
+    ? null
+    : `${path}: ${validate.errors.map((e) => `${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`).join('; ')}`;
 }

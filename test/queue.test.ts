@@ -29,7 +29,12 @@ describe('queue and store', () => {
     const next = createQueue(openStore(), () => {});
     await next._loaded;
     expect(next._entries().map(([, i]) => i._metric)).toEqual(['a', 'b', 'c']);
-    await next._del(next._entries().slice(0, 2).map(([k]) => k));
+    await next._del(
+      next
+        ._entries()
+        .slice(0, 2)
+        .map(([k]) => k),
+    );
     const third = createQueue(openStore(), () => {});
     await third._loaded;
     expect(third._entries().map(([, i]) => i._metric)).toEqual(['c']);
@@ -74,7 +79,12 @@ describe('queue and store', () => {
     const before = queue._entries().length;
     for (let i = 0; i < 50; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('n' + i));
     await vi.waitFor(() => expect(queue._entries().length).toBe(before + 50));
-    expect(queue._entries().slice(before).map(([, i]) => i._metric)).toEqual(Array.from({ length: 50 }, (_, i) => 'n' + i));
+    expect(
+      queue
+        ._entries()
+        .slice(before)
+        .map(([, i]) => i._metric),
+    ).toEqual(Array.from({ length: 50 }, (_, i) => 'n' + i));
   });
 
   it('drops a call that cannot be built, keeps the others', async () => {
@@ -156,7 +166,12 @@ describe('bounded queue', () => {
     const queue = createQueue(store, () => {}, 5);
     await queue._loaded;
     await queue._del(queue._entries().map(([k]) => k));
-    queue._add({ _kind: 'p', _client: 'c', _accepted: 1 }, () => ({ _kind: 'p', _attributes: { email: 'a@b.co' }, _client: 'c', _accepted: 1 }));
+    queue._add({ _kind: 'p', _client: 'c', _accepted: 1 }, () => ({
+      _kind: 'p',
+      _attributes: { email: 'a@b.co' },
+      _client: 'c',
+      _accepted: 1,
+    }));
     for (let i = 0; i < 7; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1 }, () => item('e' + i));
     await vi.waitFor(() => expect(metrics(queue)).toEqual(['p', 'e3', 'e4', 'e5', 'e6']));
     // The cap's deletions reached IndexedDB: five calls and the wipe mark.
@@ -258,7 +273,11 @@ describe('memory', () => {
       expect(held.map(([, i]) => i._metric)).not.toContain('e0');
       // A delivery pass reads everything back, in call order; trimming lets go again.
       await queue._sync();
-      expect(queue._entries().map(([, i]) => i._metric)).toEqual(['profile', 'anonymous', ...Array.from({ length: 1000 }, (_, i) => 'e' + i)]);
+      expect(queue._entries().map(([, i]) => i._metric)).toEqual([
+        'profile',
+        'anonymous',
+        ...Array.from({ length: 1000 }, (_, i) => 'e' + i),
+      ]);
       const stringify = vi.spyOn(JSON, 'stringify');
       queue._trim();
       expect(stringify).not.toHaveBeenCalled(); // sizes come from the text made for the store
@@ -276,7 +295,11 @@ describe('memory', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const queue = createQueue(openStore(), () => {});
-      for (let i = 0; i < 300; i++) queue._add({ _kind: 'e', _client: 'c', _accepted: 1, _profile: { email: 'a@example.com' } }, () => ({ ...item('e' + i), _attributes: { properties: { text: 'x'.repeat(500) } } }));
+      for (let i = 0; i < 300; i++)
+        queue._add({ _kind: 'e', _client: 'c', _accepted: 1, _profile: { email: 'a@example.com' } }, () => ({
+          ...item('e' + i),
+          _attributes: { properties: { text: 'x'.repeat(500) } },
+        }));
       await vi.waitFor(() => expect(queue._entries()).toHaveLength(300));
       queue._trim();
       expect(queue._entries()).toHaveLength(300);

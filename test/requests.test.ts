@@ -8,17 +8,33 @@ const now = Date.UTC(2026, 10, 23);
 let n = 0;
 const event = (m: string, p?: Item['_profile'], extra: Partial<Item> = {}, props: object = {}): Entry => {
   const uid = 'u' + n++;
-  return [String(n).padStart(6, '0'), { _kind: 'e', _metric: m, _attributes: { properties: props, time: '2026-11-23T00:00:00.000Z', unique_id: uid }, _profile: p, _client: 'cid1', _accepted: now, ...extra }];
+  return [
+    String(n).padStart(6, '0'),
+    {
+      _kind: 'e',
+      _metric: m,
+      _attributes: { properties: props, time: '2026-11-23T00:00:00.000Z', unique_id: uid },
+      _profile: p,
+      _client: 'cid1',
+      _accepted: now,
+      ...extra,
+    },
+  ];
 };
-const profile = (a: object, p?: Item['_profile'], x?: object): Entry => [String(n++).padStart(6, '0'), { _kind: 'p', _attributes: a as Item['_attributes'], _meta: x as Item['_meta'], _profile: p, _client: 'cid1', _accepted: now }];
+const profile = (a: object, p?: Item['_profile'], x?: object): Entry => [
+  String(n++).padStart(6, '0'),
+  { _kind: 'p', _attributes: a as Item['_attributes'], _meta: x as Item['_meta'], _profile: p, _client: 'cid1', _accepted: now },
+];
 const anonymous: Visitor = { _cid: 'cid1', _ids: {} };
 const sarah = { email: 'sarah@example.com' };
 
 const bodies = (entries: Entry[], visitor = anonymous, maxBytes?: number) =>
-  plan(entries, visitor, now, maxBytes)._groups.map((g) => g._requests.map((r) => {
-    expect(conformance(r._path, r._body)).toBeNull();
-    return { path: r._path, body: JSON.parse(r._body), n: r._entries.length };
-  }));
+  plan(entries, visitor, now, maxBytes)._groups.map((g) =>
+    g._requests.map((r) => {
+      expect(conformance(r._path, r._body)).toBeNull();
+      return { path: r._path, body: JSON.parse(r._body), n: r._entries.length };
+    }),
+  );
 
 describe('plan', () => {
   it('sends one event to /client/events and several to one bulk request, profile updates first', () => {
@@ -73,10 +89,11 @@ describe('plan', () => {
   it("counts each request's bytes as its body's UTF-8 length, without counting the body again", () => {
     const entries = [profile({ first_name: 'Zoë' }, sarah), event('Café ☕', sarah, {}, { note: 'naïve ✓' }), event('Plain', sarah)];
     const one = [event('Solo', { email: 'solo@example.com' }, {}, { note: 'é' })];
-    for (const g of plan(entries.concat(one), anonymous, now)._groups) for (const r of g._requests) expect(r._bytes).toBe(Buffer.byteLength(r._body));
+    for (const g of plan(entries.concat(one), anonymous, now)._groups)
+      for (const r of g._requests) expect(r._bytes).toBe(Buffer.byteLength(r._body));
   });
 
-  it('makes the events\' JSON ahead of plan a few per task, and plan does not make it again', async () => {
+  it("makes the events' JSON ahead of plan a few per task, and plan does not make it again", async () => {
     let made = 0;
     // A value whose JSON takes 3 ms to make, by the clock prepare reads: 30 of them would be one 90 ms task.
     let clock = 0;

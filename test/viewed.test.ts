@@ -7,7 +7,10 @@ describe('addViewed', () => {
     let list = addViewed(undefined, { ItemId: 1, Title: 'A' }, now);
     list = addViewed(list, { ItemId: 2, Title: 'B' }, now + 1000);
     list = addViewed(list, { ItemId: 1, Title: 'A' }, now + 2000);
-    expect(list.map((i) => [i.ItemId, i.views])).toEqual([[1, 2], [2, 1]]);
+    expect(list.map((i) => [i.ItemId, i.views])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
     expect(list[0].last_viewed_date).toBe(now / 1000 + 2);
   });
   it(`keeps ${MAX_VIEWED} items and starts afresh after 30 idle days`, () => {

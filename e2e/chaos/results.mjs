@@ -11,7 +11,13 @@ export function clear() {
 }
 
 export function summary() {
-  const runs = existsSync(results()) ? readFileSync(results(), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  const runs = existsSync(results())
+    ? readFileSync(results(), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
   const sum = (k) => runs.reduce((a, r) => a + r[k], 0);
   return `chaos: ${runs.length} schedules, sent ${sum('sent')}, delivered ${sum('delivered')}, lost ${sum('lost')}, duplicates ${sum('duplicates')}`;
 }

@@ -39,7 +39,9 @@ for (let n = 0; n < SCHEDULES; n++) {
 
     await context.route(api.url + '/shop/**', (route) => route.fulfill({ contentType: 'text/html', body: html(api.url) }));
     // Where a visitor goes who never comes back: a page without klite.
-    await context.route(api.url + '/shop/gone.html', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><p>gone</p>' }));
+    await context.route(api.url + '/shop/gone.html', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><p>gone</p>' }),
+    );
     const tabs = [];
     const open = async () => {
       const page = await context.newPage();
@@ -63,7 +65,21 @@ for (let n = 0; n < SCHEDULES; n++) {
     for (let s = 0; s < steps; s++) {
       if (!tabs.length) await open();
       const page = pick(tabs);
-      const action = pick(['track', 'track', 'track', 'reload', 'navigate', 'offline', 'errors', 'ratelimit', 'latency', 'drop', 'close', 'open', 'wait']);
+      const action = pick([
+        'track',
+        'track',
+        'track',
+        'reload',
+        'navigate',
+        'offline',
+        'errors',
+        'ratelimit',
+        'latency',
+        'drop',
+        'close',
+        'open',
+        'wait',
+      ]);
       log.push(action);
       if (action === 'track') await track(page, int(1, 8));
       else if (action === 'reload') {
@@ -85,10 +101,13 @@ for (let n = 0; n < SCHEDULES; n++) {
       } else if (['errors', 'ratelimit', 'latency', 'drop'].includes(action)) {
         // The next requests fail this way, and there is something to send into them.
         await api.faults([
-          action === 'errors' ? { status: pick([500, 503]), count: int(1, 4) }
-          : action === 'ratelimit' ? { status: 429, retryAfter: int(1, 2), count: int(1, 2) }
-          : action === 'latency' ? { latency: int(200, 1500), ms: int(1000, 3000) }
-          : { drop: true, count: int(1, 3) },
+          action === 'errors'
+            ? { status: pick([500, 503]), count: int(1, 4) }
+            : action === 'ratelimit'
+              ? { status: 429, retryAfter: int(1, 2), count: int(1, 2) }
+              : action === 'latency'
+                ? { latency: int(200, 1500), ms: int(1000, 3000) }
+                : { drop: true, count: int(1, 3) },
         ]);
         await track(page, int(1, 5));
         await page.evaluate(() => klaviyo.flush());
@@ -115,10 +134,15 @@ for (let n = 0; n < SCHEDULES; n++) {
       for (const page of tabs.splice(0)) {
         const ids = Array.from({ length: int(1, 10) }, () => `s${n}-${seq++}`);
         const leave = ending == 'leave';
-        await page.evaluate(({ ids, leave }) => {
-          ids.forEach((cid) => klaviyo.track('Chaos', { cid }));
-          if (leave) location.href = 'gone.html';
-        }, { ids, leave }).catch(() => {}); // the page may be gone before it answers
+        await page
+          .evaluate(
+            ({ ids, leave }) => {
+              ids.forEach((cid) => klaviyo.track('Chaos', { cid }));
+              if (leave) location.href = 'gone.html';
+            },
+            { ids, leave },
+          )
+          .catch(() => {}); // the page may be gone before it answers
         if (!leave) await page.close();
         else tabs.push(page);
         sent.push(...ids);
@@ -128,7 +152,10 @@ for (let n = 0; n < SCHEDULES; n++) {
         const got = new Set((await api.events()).map((e) => e.properties.cid));
         return last.filter((id) => got.has(id)).length;
       };
-      await expect.poll(arrived, { timeout: 10_000 }).toBe(last.length).catch(() => {});
+      await expect
+        .poll(arrived, { timeout: 10_000 })
+        .toBe(last.length)
+        .catch(() => {});
       const alone = await arrived();
       leftAlone = `, ${ending} without return: ${alone} of ${last.length} last events arrived on their own`;
       expect(alone, `schedule ${n}: events tracked right before leaving for good${leftAlone}`).toBe(last.length);
@@ -141,7 +168,10 @@ for (let n = 0; n < SCHEDULES; n++) {
       await ready(page);
     }
     const accepted = async () => (await api.events()).filter((e) => !e.duplicate && e.metric === 'Chaos').map((e) => e.properties.cid);
-    await expect.poll(async () => new Set(await accepted()).size, { timeout: 60_000 }).toBeGreaterThanOrEqual(new Set(sent).size).catch(() => {});
+    await expect
+      .poll(async () => new Set(await accepted()).size, { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(new Set(sent).size)
+      .catch(() => {});
     // Late duplicates would come after the last one arrived: give them a moment.
     await first.waitForTimeout(1500).catch(() => {});
 

@@ -46,15 +46,22 @@ test('leave with return: what the closing page could not deliver, the next page 
   const url = await opened(tab, shop, api);
   // Every send fails, the closing page's keepalive ones too.
   await api.faults([{ status: 503 }]);
-  await tab.evaluate((arg) => {
-    klaviyo.identify({ email: 'return@example.com' });
-    for (let i = 0; i < arg.n; i++) klaviyo.track('Returned', { i });
-    location.href = '/elsewhere';
-  }, { n: 10 }).catch(() => {}); // the page is gone before it answers, in some engines
+  await tab
+    .evaluate(
+      (arg) => {
+        klaviyo.identify({ email: 'return@example.com' });
+        for (let i = 0; i < arg.n; i++) klaviyo.track('Returned', { i });
+        location.href = '/elsewhere';
+      },
+      { n: 10 },
+    )
+    .catch(() => {}); // the page is gone before it answers, in some engines
   await expect.poll(() => tab.evaluate(() => location.pathname).catch(() => ''), { timeout: 10_000 }).toBe('/elsewhere');
   // The closing page's keepalive requests may land after the navigation (Firefox): the faults
   // stay until they have come and failed.
-  await expect.poll(async () => (await api.requests()).filter((r) => r.status === 503 && r.path.includes('event')).length).toBeGreaterThan(0);
+  await expect
+    .poll(async () => (await api.requests()).filter((r) => r.status === 503 && r.path.includes('event')).length)
+    .toBeGreaterThan(0);
   await new Promise((r) => setTimeout(r, 1000));
   await api.faults([]);
   expect((await api.events()).length).toBe(0);
@@ -97,7 +104,8 @@ test('a 429 with Retry-After: 2 is waited out', async ({ tab, shop, api }) => {
 test("calls queued before klite loads, through Klaviyo's stub and _learnq, are delivered, identify first", async ({ tab, shop, api }) => {
   // The shop serves klite 800 ms late (`delay`): the page queues its calls meanwhile.
   const src = `'${shop.url}/dist/klite.js?delay=800&company_id=${KEY}&endpoint=${encodeURIComponent(api.url)}'`;
-  await tab.goto(shop.page(`<!doctype html><html><head>
+  await tab.goto(
+    shop.page(`<!doctype html><html><head>
 <script>var _learnq = _learnq || []; _learnq.push(['track', 'Legacy Event', { n: 1 }]);</script>
 ${stub(shop, api, src)}
 <script>
@@ -106,13 +114,19 @@ window.results = [];
 klaviyo.track('Stub Event', { n: 2 }, function (v) { results.push(['cb', v]); }).then(function (v) { results.push(['then', v]); });
 klaviyo.push(['track', 'Pushed Event', { n: 3 }]);
 _learnq.push(['identify', { $email: 'early@example.com' }]);
-</script></head><body></body></html>`));
+</script></head><body></body></html>`),
+  );
   await ready(tab);
   expect(await tab.evaluate(() => window.early)).toBe(true);
   const events = await api.eventCount(3);
   expect(events.map((e) => e.metric).sort()).toEqual(['Legacy Event', 'Pushed Event', 'Stub Event']);
   expect(events.every((e) => e.profile.email === 'early@example.com')).toBe(true);
-  await expect.poll(() => tab.evaluate(() => window.results)).toEqual([['cb', true], ['then', true]]);
+  await expect
+    .poll(() => tab.evaluate(() => window.results))
+    .toEqual([
+      ['cb', true],
+      ['then', true],
+    ]);
   // `_learnq.push` runs synchronously once klite is there.
   expect(await tab.evaluate(() => (_learnq.push(['track', 'Sync']), _learnq.isIdentified()))).toBe(true);
   await api.eventCount(4);

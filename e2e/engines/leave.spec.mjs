@@ -16,7 +16,9 @@ const CALLS = 50;
 const MOMENTS = ['before start-up', 'at start-up', '5 ms after start-up', '20 ms after start-up'];
 
 /** A page that makes `identify` + 50 `track` at `moment`, then runs `leave` in the same task. */
-const page = (shop, api, run, moment, leave, auto = true) => html({ head: `
+const page = (shop, api, run, moment, leave, auto = true) =>
+  html({
+    head: `
 <script>var _learnq = window._learnq || [];
 window.calls = function () {
   _learnq.push(['identify', { email: 'leave-${run}@example.com' }]);
@@ -30,7 +32,8 @@ else if (${auto}) (function wait() {
   if (!window.__klite) return setTimeout(wait);
   setTimeout(calls, ${[0, 0, 5, 20][moment]});
 })();
-</script>` });
+</script>`,
+  });
 
 /** How many of this run's events arrived, once all did or after `ms`; for a short run, which are missing and what was sent. */
 async function arrived(api, run, ms = 8000) {
@@ -42,12 +45,19 @@ async function arrived(api, run, ms = 8000) {
     await new Promise((r) => setTimeout(r, 100));
   }
   const missing = Array.from({ length: CALLS }, (_, i) => i).filter((i) => !got.has(i));
-  const requests = (await api.requests()).map((r) => `${r.path} ${r.status}${r.body ? ' ' + (r.body.match(/"unique_id"/g) || []).length + ' events' : ''}`);
+  const requests = (await api.requests()).map(
+    (r) => `${r.path} ${r.status}${r.body ? ' ' + (r.body.match(/"unique_id"/g) || []).length + ' events' : ''}`,
+  );
   return { arrived: got.size, missing, requests };
 }
 
 for (const how of ['navigation', 'tab closed']) {
-  test(`leave without return (${how}): ${CALLS} of ${CALLS} calls arrive in each of ${RUNS} runs, from before start-up on`, async ({ browser, session, shop, api }) => {
+  test(`leave without return (${how}): ${CALLS} of ${CALLS} calls arrive in each of ${RUNS} runs, from before start-up on`, async ({
+    browser,
+    session,
+    shop,
+    api,
+  }) => {
     test.setTimeout(RUNS * 20_000);
     const results = [];
     for (let run = 0; run < RUNS; run++) {
@@ -74,7 +84,10 @@ for (const how of ['navigation', 'tab closed']) {
       if (run) await s.close();
     }
     const short = results.filter((r) => r.arrived !== CALLS);
-    console.log(`${test.info().project.name} ${browser.version}, leave by ${how}: ${RUNS - short.length} of ${RUNS} runs delivered ${CALLS} of ${CALLS}` + (short.length ? `; short: ${JSON.stringify(short)}` : ''));
+    console.log(
+      `${test.info().project.name} ${browser.version}, leave by ${how}: ${RUNS - short.length} of ${RUNS} runs delivered ${CALLS} of ${CALLS}` +
+        (short.length ? `; short: ${JSON.stringify(short)}` : ''),
+    );
     expect(short, `runs that did not deliver all ${CALLS} calls`).toEqual([]);
   });
 }

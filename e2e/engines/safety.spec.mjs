@@ -25,7 +25,10 @@ function calls({ n = 3, metric = 'Safe', email = 'safety@example.com' } = {}) {
 test('a private key sends nothing, stores nothing and says so once', async ({ tab, shop, api }) => {
   await tab.goto(shop.page(page(shop, api, { query: 'company_id=pk_0123456789abcdef' })));
   await ready(tab);
-  const results = await tab.evaluate(async () => [await klaviyo.identify({ email: 'x@example.com' }), await klaviyo.track('Should Not Send')]);
+  const results = await tab.evaluate(async () => [
+    await klaviyo.identify({ email: 'x@example.com' }),
+    await klaviyo.track('Should Not Send'),
+  ]);
   expect(results[1]).toBe(false);
   await wait(tab, 1500);
   expect(await api.requests()).toEqual([]);
@@ -74,7 +77,11 @@ test('Shopify.loadFeatures that never calls back: consent waits at most 3 s, the
   expect(await tab.evaluate(() => window.requested)).toEqual([{ name: 'consent-tracking-api', version: '0.1' }]);
 });
 
-test('platform globals that throw (Shopify, userCanBeTracked, __tcfapi, a dataLayer entry, ShopifyAnalytics, BCData) are each isolated', async ({ tab, shop, api }) => {
+test('platform globals that throw (Shopify, userCanBeTracked, __tcfapi, a dataLayer entry, ShopifyAnalytics, BCData) are each isolated', async ({
+  tab,
+  shop,
+  api,
+}) => {
   const head = `<script>
   var trap = function () { throw new Error('platform trap'); };
   window.Shopify = { customerPrivacy: { userCanBeTracked: trap }, loadFeatures: trap };
@@ -119,7 +126,13 @@ function hostile() {
   for (const [label, v] of Object.entries(values))
     for (const via of ['klaviyo', 'push', '_learnq']) {
       const mark = via + ':' + label;
-      const list = [['identify', v], ['identify', { email: 'hostile@example.com', hostile: v }], ['track', v, v], ['track', 'Hostile', { mark, p: v }], ['trackViewedItem', v]];
+      const list = [
+        ['identify', v],
+        ['identify', { email: 'hostile@example.com', hostile: v }],
+        ['track', v, v],
+        ['track', 'Hostile', { mark, p: v }],
+        ['trackViewedItem', v],
+      ];
       for (const call of list)
         if (via == 'klaviyo') klaviyo[call[0]](...call.slice(1));
         else if (via == 'push') klaviyo.push(call);
@@ -145,7 +158,7 @@ test('hostile input through every way in: nothing thrown, the valid calls delive
   expect(sent.filter((m) => !marks.includes(m))).toEqual([]);
 });
 
-test("IndexedDB deleted under a live page: klite lets go, reopens, and loses nothing", async ({ tab, shop, api }) => {
+test('IndexedDB deleted under a live page: klite lets go, reopens, and loses nothing', async ({ tab, shop, api }) => {
   const url = shop.page(page(shop, api));
   await tab.goto(url);
   await ready(tab);
@@ -191,7 +204,12 @@ test('IndexedDB failing for good mid-session: one warning, calls in memory and l
   await wait(tab, 1500);
   const warnings = (await consoleOf(tab)).filter((l) => l.includes('IndexedDB unavailable'));
   expect(warnings).toHaveLength(1);
-  const copy = await tab.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('klite:unsaved:')).map((k) => localStorage.getItem(k)).join());
+  const copy = await tab.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith('klite:unsaved:'))
+      .map((k) => localStorage.getItem(k))
+      .join(),
+  );
   expect(copy.split('Memory Only').length - 1).toBe(3);
   // The next page view (IndexedDB working again) takes the copy back and delivers it.
   await api.faults([]);
@@ -202,23 +220,35 @@ test('IndexedDB failing for good mid-session: one warning, calls in memory and l
 
 test('init() from the npm build never throws: no options, null, and options of the wrong types', async ({ tab, shop, api }) => {
   await tab.goto(shop.page('<!doctype html><html><head></head><body></body></html>'));
-  const out = await tab.evaluate(async (arg) => {
-    const { init } = await import(arg.shop + '/dist/klite.mjs');
-    const results = [];
-    for (const options of [undefined, null, { companyId: {}, endpoint: 5, consent: {}, capture: 'x', hold: [] }, { companyId: arg.key, endpoint: arg.endpoint }])
-      try {
-        const k = init(options);
-        results.push(typeof k.track);
-      } catch (e) {
-        results.push('threw: ' + e);
-      }
-    return results;
-  }, { shop: shop.url, key: KEY, endpoint: api.url });
+  const out = await tab.evaluate(
+    async (arg) => {
+      const { init } = await import(arg.shop + '/dist/klite.mjs');
+      const results = [];
+      for (const options of [
+        undefined,
+        null,
+        { companyId: {}, endpoint: 5, consent: {}, capture: 'x', hold: [] },
+        { companyId: arg.key, endpoint: arg.endpoint },
+      ])
+        try {
+          const k = init(options);
+          results.push(typeof k.track);
+        } catch (e) {
+          results.push('threw: ' + e);
+        }
+      return results;
+    },
+    { shop: shop.url, key: KEY, endpoint: api.url },
+  );
   expect(out).toEqual(['function', 'function', 'function', 'function']);
 });
 
 for (const navigationApi of [true, false]) {
-  test(`route changes in a single-page app: one Active on Site per new URL (${navigationApi ? 'Navigation API' : 'history wrapped'})`, async ({ tab, shop, api }) => {
+  test(`route changes in a single-page app: one Active on Site per new URL (${navigationApi ? 'Navigation API' : 'history wrapped'})`, async ({
+    tab,
+    shop,
+    api,
+  }) => {
     const head = navigationApi ? '' : `<script>Object.defineProperty(window, 'navigation', { value: undefined });</script>`;
     await tab.goto(shop.page(page(shop, api, { head }), 'capture=1'));
     const has = await tab.evaluate(() => typeof navigation == 'object' && !!navigation);

@@ -7,7 +7,12 @@ const SYSTEMS = 'Windows,Android,iPhone:iOS,iPad:iOS,CrOS:Chrome OS,Mac OS,Linux
 export const MAX_PARAMS = 10;
 
 /** The first name whose token the user agent contains: list order decides (Edge's UA also says Chrome and Safari). */
-const find = (ua: string, list: string) => list.split(',').map((e) => e.split(':')).find(([token]) => ua.includes(token))?.pop();
+const find = (ua: string, list: string) =>
+  list
+    .split(',')
+    .map((e) => e.split(':'))
+    .find(([token]) => ua.includes(token))
+    ?.pop();
 
 /**
  * Active on Site (`__activity__`) properties for a page view, as klaviyo.js sends them: `page`,

@@ -31,17 +31,19 @@ export function addToCart(cart: Cart, product: Product, quantity: number, origin
   const { Price, ProductID, SKU, ProductName, URL, ImageURL, Categories } = product;
   const old = cart.items.find((l) => l.ProductID == ProductID && l.SKU == SKU);
   const q = quantity + (old ? old.Quantity : 0);
-  const items = cart.items.filter((l) => l != old).concat({
-    ProductID,
-    SKU,
-    ProductName,
-    Quantity: q,
-    ItemPrice: Price,
-    RowTotal: Price == null ? undefined : Price * q,
-    ProductURL: URL,
-    ImageURL,
-    ProductCategories: Categories,
-  });
+  const items = cart.items
+    .filter((l) => l != old)
+    .concat({
+      ProductID,
+      SKU,
+      ProductName,
+      Quantity: q,
+      ItemPrice: Price,
+      RowTotal: Price == null ? undefined : Price * q,
+      ProductURL: URL,
+      ImageURL,
+      ProductCategories: Categories,
+    });
   const next = { id: cart.id, items };
   // AddedItemProductName, AddedItemProductID, AddedItemSKU, AddedItemCategories, AddedItemImageURL,
   // AddedItemURL, AddedItemPrice (and the product's other fields), AddedItemQuantity.

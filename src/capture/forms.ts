@@ -7,7 +7,8 @@ export const ignored = (form: Element) => form.closest('[data-klite-ignore]');
  */
 export function emailOf(form: HTMLFormElement): string | undefined {
   for (const input of form.querySelectorAll('input')) {
-    const value = !/password|hidden/.test(input.type) && /mail/i.test(input.type + input.name + input.id + input.autocomplete) && input.value.trim();
+    const value =
+      !/password|hidden/.test(input.type) && /mail/i.test(input.type + input.name + input.id + input.autocomplete) && input.value.trim();
     // (false, when the input is not an email field, is no address either.)
     if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value as string)) return value as string;
   }

@@ -32,11 +32,13 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
   };
   /** Page events run inside the page's own code paths: nothing may throw out of them. */
   // …and do nothing once consent is withdrawn (not even reading the page or the stored cart).
-  const safe = <A extends unknown[]>(f: (...a: A) => unknown) => (...a: A) => {
-    try {
-      live() && f(...a);
-    } catch {}
-  };
+  const safe =
+    <A extends unknown[]>(f: (...a: A) => unknown) =>
+    (...a: A) => {
+      try {
+        if (live()) f(...a);
+      } catch {}
+    };
 
   /** Viewed Product, once per route visit (see `page`). */
   const view = () => {
@@ -62,10 +64,16 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
     if (now == route) return;
     route = now;
     viewed = false;
-    if (o.activity !== false) api.track('__activity__', activityProperties(new URL(location.href), initialPath, document.referrer, navigator.userAgent));
+    if (o.activity !== false)
+      api.track('__activity__', activityProperties(new URL(location.href), initialPath, document.referrer, navigator.userAgent));
     // Looks stop once this route's product was seen: a product page reads its markup once.
     // At 0, 1, 2, 4, 7 and 10 s: headless storefronts render product data late.
-    if (o.product !== false) for (const s of [0, 1, 2, 4, 7, 10]) setTimeout(safe(() => now == route && !viewed && view()), s * 1e3);
+    if (o.product !== false)
+      for (const s of [0, 1, 2, 4, 7, 10])
+        setTimeout(
+          safe(() => now == route && !viewed && view()),
+          s * 1e3,
+        );
     // The stored cart is read only on a checkout page, not on every page view.
     const c = o.checkout !== false && checkoutPath.test(location.pathname) && cart();
     if (c && c.items[0]) {
@@ -86,25 +94,35 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
   // by form only once the page's handlers let the browser submit it: a theme that prevents the
   // submit sends the add itself, through fetch or XHR, where it is seen below.
   if (o.forms !== false)
-    addEventListener('submit', safe((e: Event) => {
-      const form = e.target as HTMLFormElement;
-      const email = !ignored(form) && emailOf(form);
-      if (email) api.identify({ email });
-    }), true);
+    addEventListener(
+      'submit',
+      safe((e: Event) => {
+        const form = e.target as HTMLFormElement;
+        const email = !ignored(form) && emailOf(form);
+        if (email) api.identify({ email });
+      }),
+      true,
+    );
 
   if (o.cart !== false) {
-    addEventListener('submit', safe((e: Event) => {
-      const form = e.target as HTMLFormElement;
-      if (!e.defaultPrevented && !ignored(form) && (isCartAdd(form.action) || form.querySelector('[name=add-to-cart]')))
-        added(new FormData(form));
-    }));
+    addEventListener(
+      'submit',
+      safe((e: Event) => {
+        const form = e.target as HTMLFormElement;
+        if (!e.defaultPrevented && !ignored(form) && (isCartAdd(form.action) || form.querySelector('[name=add-to-cart]')))
+          added(new FormData(form));
+      }),
+    );
     const fetch = w.fetch;
     if (fetch)
       w.fetch = function (this: unknown, input: any, init?: RequestInit) {
         const response = fetch.apply(this, arguments);
         try {
           if (/post/i.test(init?.method || input?.method) && isCartAdd(input?.url ?? input))
-            response.then((r: Response) => r.ok && added(init?.body), () => {});
+            response.then(
+              (r: Response) => r.ok && added(init?.body),
+              () => {},
+            );
         } catch {}
         return response;
       };

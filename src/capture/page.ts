@@ -11,7 +11,9 @@ const item = (scope: Element): Node => {
   const node: Node = { '@type': scope.getAttribute('itemtype') };
   for (const el of scope.querySelectorAll('[itemprop]'))
     if (el.parentElement!.closest('[itemscope]') == scope)
-      node[el.getAttribute('itemprop')!] ??= el.hasAttribute('itemscope') ? item(el) : el.getAttribute('content') || el.getAttribute('src') || el.getAttribute('href') || el.textContent!.trim();
+      node[el.getAttribute('itemprop')!] ??= el.hasAttribute('itemscope')
+        ? item(el)
+        : el.getAttribute('content') || el.getAttribute('src') || el.getAttribute('href') || el.textContent!.trim();
   return node;
 };
 

@@ -85,7 +85,10 @@ export function nodeFromOpenGraph(meta: Record<string, string>): Node | undefine
       image: meta['og:image'],
       url: meta['og:url'],
       brand: meta['product:brand'],
-      offers: { price: meta['product:price:amount'] ?? meta['og:price:amount'], priceCurrency: meta['product:price:currency'] ?? meta['og:price:currency'] },
+      offers: {
+        price: meta['product:price:amount'] ?? meta['og:price:amount'],
+        priceCurrency: meta['product:price:currency'] ?? meta['og:price:currency'],
+      },
     };
 }
 

@@ -3,15 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { activityProperties, MAX_PARAMS } from '../../src/capture/activity';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
-const EDGE = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36 Edg/142.0.0.0';
-const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1';
+const EDGE =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36 Edg/142.0.0.0';
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1';
 
 describe('activityProperties', () => {
   it("sends klaviyo.js's Active on Site properties", () => {
-    const url = new URL('https://shop.example/products/boot?utm_source=mail&utm_campaign=fall&color=red&utm_email=a%40b.co&_kx=tok.AbC123#reviews');
+    const url = new URL(
+      'https://shop.example/products/boot?utm_source=mail&utm_campaign=fall&color=red&utm_email=a%40b.co&_kx=tok.AbC123#reviews',
+    );
     expect(activityProperties(url, '/landing', 'https://google.com/search?q=boot', CHROME)).toEqual({
-      page: url.href, browser: 'Chrome', os: 'Linux', initial_page_path: '/landing', kx_present: true, fragment: 'reviews',
-      referrer: 'https://google.com/search?q=boot', utm_source: 'mail', utm_campaign: 'fall', color: 'red',
+      page: url.href,
+      browser: 'Chrome',
+      os: 'Linux',
+      initial_page_path: '/landing',
+      kx_present: true,
+      fragment: 'reviews',
+      referrer: 'https://google.com/search?q=boot',
+      utm_source: 'mail',
+      utm_campaign: 'fall',
+      color: 'red',
     });
   });
   it('tells browsers apart whose user agents name several', () => {

@@ -9,7 +9,9 @@ describe('forms', () => {
   };
   it('finds the typed email; never a password or hidden field', () => {
     expect(emailOf(form('<form><input type="email" value=" sarah@example.com "></form>'))).toBe('sarah@example.com');
-    expect(emailOf(form('<form><input name="customer[email]" value="a@b.co"><input type="password" value="secret"></form>'))).toBe('a@b.co');
+    expect(emailOf(form('<form><input name="customer[email]" value="a@b.co"><input type="password" value="secret"></form>'))).toBe(
+      'a@b.co',
+    );
     expect(emailOf(form('<form><input type="hidden" name="store_email" value="shop@s.example"><input name="q"></form>'))).toBeUndefined();
     expect(emailOf(form('<form><input type="password" name="email_password" value="x@y.zz"></form>'))).toBeUndefined();
     expect(emailOf(form('<form><input type="email" value="not-an-email"></form>'))).toBeUndefined();

@@ -11,15 +11,37 @@ let server: Server;
 const headers = { 'content-type': 'application/vnd.api+json', revision: '2026-07-15' };
 
 const event = (name = 'Viewed Product', extra: object = {}, props: object = { a: 1 }, email = 'a@example.com') => ({
-  data: { type: 'event', attributes: { properties: props, metric: { data: { type: 'metric', attributes: { name } } }, profile: { data: { type: 'profile', attributes: { email } } }, ...extra } },
+  data: {
+    type: 'event',
+    attributes: {
+      properties: props,
+      metric: { data: { type: 'metric', attributes: { name } } },
+      profile: { data: { type: 'profile', attributes: { email } } },
+      ...extra,
+    },
+  },
 });
 const bulk = (events: object[], email = 'a@example.com') => ({
-  data: { type: 'event-bulk-create', attributes: { profile: { data: { type: 'profile', attributes: { email } } }, events: { data: events } } },
+  data: {
+    type: 'event-bulk-create',
+    attributes: { profile: { data: { type: 'profile', attributes: { email } } }, events: { data: events } },
+  },
 });
-const entry = (name: string, unique_id: string) => ({ type: 'event', attributes: { properties: {}, metric: { data: { type: 'metric', attributes: { name } } }, unique_id } });
+const entry = (name: string, unique_id: string) => ({
+  type: 'event',
+  attributes: { properties: {}, metric: { data: { type: 'metric', attributes: { name } } }, unique_id },
+});
 
-async function post(path: string, body: unknown, { key = 'AbC123', h = headers }: { key?: string | null; h?: Record<string, string> } = {}) {
-  const res = await fetch(server.url + path + (key === null ? '' : '?company_id=' + key), { method: 'POST', headers: h, body: typeof body == 'string' ? body : JSON.stringify(body) });
+async function post(
+  path: string,
+  body: unknown,
+  { key = 'AbC123', h = headers }: { key?: string | null; h?: Record<string, string> } = {},
+) {
+  const res = await fetch(server.url + path + (key === null ? '' : '?company_id=' + key), {
+    method: 'POST',
+    headers: h,
+    body: typeof body == 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
@@ -36,7 +58,10 @@ beforeEach(async () => {
 
 describe('the demo endpoint', () => {
   it('answers CORS preflights for the headers klite sends', async () => {
-    const res = await fetch(server.url + '/client/events/', { method: 'OPTIONS', headers: { origin: 'http://shop.example', 'access-control-request-headers': 'content-type,revision' } });
+    const res = await fetch(server.url + '/client/events/', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://shop.example', 'access-control-request-headers': 'content-type,revision' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-headers')).toContain('revision');
@@ -98,12 +123,18 @@ describe('the demo endpoint', () => {
     expect((await post('/client/events', event('A', {}, deep))).status).toBe(400);
     expect((await post('/client/events', event('A', {}, { s: 'x'.repeat(5 * 1024 * 1024) }))).status).toBe(413);
     expect((await post('/client/event-bulk-create', bulk(Array.from({ length: 1001 }, (_, i) => entry('A', 'u' + i))))).status).toBe(400);
-    expect((await post('/client/events', event('A', {}, Object.fromEntries(Array.from({ length: 300 }, (_, i) => ['p' + i, i]))))).status).toBe(202);
+    expect(
+      (await post('/client/events', event('A', {}, Object.fromEntries(Array.from({ length: 300 }, (_, i) => ['p' + i, i]))))).status,
+    ).toBe(202);
   });
 
   it('rate-limits per the documented burst with 429 and Retry-After', async () => {
     // 30 at once: however they fall across second boundaries, some window holds more than 10.
-    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => post('/client/event-bulk-create', bulk([entry('A', 'r' + i), entry('B', 'r' + i)], `r${i}@example.com`))));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        post('/client/event-bulk-create', bulk([entry('A', 'r' + i), entry('B', 'r' + i)], `r${i}@example.com`)),
+      ),
+    );
     const limited = statuses.filter((s) => s.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(1);
     expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -112,7 +143,11 @@ describe('the demo endpoint', () => {
 
   it('injects faults: N statuses, a time window, Retry-After, a seeded ratio, latency, dropped connections', async () => {
     await faults([{ status: 503, count: 2 }]);
-    expect([(await post('/client/events', event())).status, (await post('/client/events', event())).status, (await post('/client/events', event())).status]).toEqual([503, 503, 202]);
+    expect([
+      (await post('/client/events', event())).status,
+      (await post('/client/events', event())).status,
+      (await post('/client/events', event())).status,
+    ]).toEqual([503, 503, 202]);
 
     await faults([{ status: 429, retryAfter: 3, ms: 300 }]);
     const throttled = await post('/client/events', event());
@@ -150,14 +185,18 @@ describe('persistence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klite-demo-'));
     try {
       let s = await startServer({ port: 0, dataDir: dir });
-      const send = (body: object, path = '/client/events') => fetch(s.url + path + '?company_id=AbC123', { method: 'POST', headers, body: JSON.stringify(body) });
+      const send = (body: object, path = '/client/events') =>
+        fetch(s.url + path + '?company_id=AbC123', { method: 'POST', headers, body: JSON.stringify(body) });
       await send(event('Kept', { unique_id: 'k1' }));
       await send({ data: { type: 'profile', attributes: { email: 'a@example.com', first_name: 'Ada' } } }, '/client/profiles');
       await s.close();
       s = await startServer({ port: 0, dataDir: dir });
       await send(event('Kept', { unique_id: 'k1' }));
       const events = await (await fetch(s.url + '/__inspect/events')).json();
-      expect(events.map((e: any) => [e.metric, e.duplicate])).toEqual([['Kept', false], ['Kept', true]]);
+      expect(events.map((e: any) => [e.metric, e.duplicate])).toEqual([
+        ['Kept', false],
+        ['Kept', true],
+      ]);
       const [profile] = await (await fetch(s.url + '/__inspect/profiles')).json();
       expect(profile.attributes).toMatchObject({ email: 'a@example.com', first_name: 'Ada' });
       expect((await (await fetch(s.url + '/__inspect/requests')).json()).length).toBe(3);
