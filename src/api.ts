@@ -23,7 +23,8 @@ const HELD = METHODS.slice(0, 4);
 export function createApi(opts: Options) {
   let key: string | undefined;
   let tracker: Tracker | undefined;
-  let domain: unknown;
+  /** The cookie domain the page asked for: the tracker writes the visitor's cookie there, a refusal erases it there. */
+  let domain: string | undefined;
   let refused = false;
   /** A tracker (so an IndexedDB connection, and auto-capture) was started by this page. */
   let opened = false;
@@ -39,7 +40,7 @@ export function createApi(opts: Options) {
       held.length = 0;
       tracker?._erase();
       tracker = undefined;
-      eraseStorage(domain as string, opened);
+      eraseStorage(domain, opened);
     } else {
       // start() waits for live(); a tracker exists only for a key that was not refused.
       start();
@@ -63,7 +64,7 @@ export function createApi(opts: Options) {
     if (!live()) return;
     try {
       if (!tracker) {
-        const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || consent() != 'granted'));
+        const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || consent() != 'granted', domain));
         // Auto-capture starts with the page's first tracker, and reads the page on a task of its
         // own, so start-up never adds up to a long task.
         if (!opened)
@@ -75,7 +76,6 @@ export function createApi(opts: Options) {
             }
           });
         opened = true;
-        t.cookieDomain(domain);
       }
     } catch (e) {
       // Calls keep waiting in memory: nothing is lost by this page, nothing thrown into it.
@@ -134,6 +134,8 @@ export function createApi(opts: Options) {
       const cb = typeof args.at(-1) == 'function' && (args.pop() as (v: unknown) => void);
       let result: unknown;
       try {
+        // Known here whether or not a tracker exists yet: a refusal erases the cookie where it is.
+        if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
         if (name == 'account') result = account(args[0]);
         else if (name == 'consent') result = consent(args[0], 1);
         else if (tracker && live()) result = (tracker as any)[name](...args);
@@ -141,7 +143,6 @@ export function createApi(opts: Options) {
         else {
           const kept = !refused && consent() != 'denied';
           if (kept && HELD.includes(name)) held.push([name, args]);
-          if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
           // What a method answers without a tracker (the others: undefined).
           const answers: Partial<Record<Method, unknown>> = {
             identify: {},

@@ -26,8 +26,7 @@ export function publicIdentity({ _kx, ...ids }: Ids): Identity {
  * both scripts see one visitor), the identifiers in localStorage (never email or phone in a
  * cookie), and an email link's `_kx` in sessionStorage for this session.
  */
-export function createIdentity(companyId: string, url: URL) {
-  let domain: string | undefined;
+export function createIdentity(companyId: string, url: URL, domain?: string) {
   let cid: unknown;
   try {
     cid = JSON.parse(atob(decodeURIComponent(readCookie('__kla_id')))).cid;

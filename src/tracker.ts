@@ -17,9 +17,9 @@ const VIEWED_KEY = 'klite:viewed';
  * lifecycle that drives them. Created only once a valid public key is known; its methods are
  * the public ones, with their arguments and results (api.ts adds Promises and callbacks).
  */
-export function createTracker(companyId: string, endpoint: string, wait: () => boolean) {
+export function createTracker(companyId: string, endpoint: string, wait: () => boolean, cookieDomain?: string) {
   const page = new URL(location.href);
-  const identity = createIdentity(companyId, page);
+  const identity = createIdentity(companyId, page, cookieDomain);
   const visitor = identity._visitor;
   const queue = createQueue(openStore(), () => delivery._soon());
   const delivery = createDelivery(queue, visitor, endpoint, companyId, wait);

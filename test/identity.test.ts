@@ -86,6 +86,21 @@ describe('identity', () => {
     expect(createIdentity('AbC123', url())._visitor._ids).toEqual({ _kx: undefined });
   });
 
+  it('writes the cookie once, on the domain it is given, and again when the domain changes', () => {
+    const writes: string[] = [];
+    const cookie = Object.getOwnPropertyDescriptor((globalThis as any).document, 'cookie')!;
+    Object.defineProperty((globalThis as any).document, 'cookie', {
+      get: cookie.get,
+      set: (c: string) => (writes.push(c), cookie.set!(c)),
+    });
+    const id = createIdentity('AbC123', url(), '.shop.example');
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toContain(';domain=.shop.example');
+    expect(id._domain()).toBe('.shop.example');
+    id._domain('.other.example');
+    expect(writes[1]).toContain(';domain=.other.example');
+  });
+
   it('omits Secure on http', () => {
     jar = fakeBrowser('http:');
     createIdentity('AbC123', url());
