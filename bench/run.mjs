@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { startServer } from '../demo/server.mjs';
 import { html, stubScript } from '../e2e/pages.mjs';
+import { sourceMapOf } from './sourcemap.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const CALLS = Number(process.env.BENCH_CALLS || 1000);
@@ -59,9 +60,20 @@ const instrument = () => {
 const metric = async (cdp, name) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name).value;
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** dist/klite.js positions → src/ (the build's hidden source map). */
+const where = sourceMapOf(new URL('../dist/klite.js.map', import.meta.url));
+/** A CPU profile frame of klite.js as `src/file.ts:line  source text`. */
+const place = (frame) => {
+  const at = where(frame.lineNumber, frame.columnNumber);
+  return at ? `${at.file}:${at.line}  ${at.text}` : `klite.js:${frame.columnNumber}`;
+};
+
 /**
  * From a CPU profile of the page load: main-thread time under klite.js's frames (browser APIs it
- * calls included), and within it the synchronous evaluation of the script (its top-level frame).
+ * calls included), within it the synchronous evaluation of the script (its top-level frame), the
+ * klite function that time was spent in (the innermost klite frame, browser APIs included: the
+ * first cookie or localStorage access is the caller's), and klite's longest task (contiguous
+ * samples under one entry frame), by the entry it ran from.
  */
 function profileLoad(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -69,15 +81,38 @@ function profileLoad(profile) {
   profile.nodes.forEach((n) => (n.children || []).forEach((c) => parent.set(c, n.id)));
   let total = 0;
   let evaluation = 0;
+  const byFunction = new Map();
+  let task = { ms: 0 };
+  let longest = { ms: 0 };
   profile.samples.forEach((id, i) => {
     const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     let outermost = null;
-    for (let x = id; x !== undefined; x = parent.get(x)) if (byId.get(x).callFrame.url.includes('klite.js')) outermost = byId.get(x);
-    if (!outermost) return;
+    let innermost = null;
+    for (let x = id; x !== undefined; x = parent.get(x)) {
+      if (!byId.get(x).callFrame.url.includes('klite.js')) continue;
+      outermost = byId.get(x);
+      innermost ||= outermost;
+    }
+    if (!outermost) {
+      task = { ms: 0 };
+      return;
+    }
     total += dt;
-    if (outermost.callFrame.lineNumber === 0 && outermost.callFrame.columnNumber === 0) evaluation += dt;
+    const entry = outermost.callFrame;
+    if (entry.lineNumber === 0 && entry.columnNumber === 0) evaluation += dt;
+    const inner = place(innermost.callFrame);
+    byFunction.set(inner, (byFunction.get(inner) || 0) + dt);
+    if (task.entry !== entry.columnNumber) task = { ms: 0, entry: entry.columnNumber, frame: entry };
+    task.ms += dt;
+    if (task.ms > longest.ms) longest = { ms: task.ms, frame: task.frame };
   });
-  return { loadKliteCpuMs: total, loadEvalMs: evaluation };
+  const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  return {
+    loadKliteCpuMs: total,
+    loadEvalMs: evaluation,
+    loadLongestTaskMs: longest.ms,
+    where: { longestTask: longest.frame ? place(longest.frame) : '', topFunctions: top.map(([f, ms]) => [f, +ms.toFixed(2)]) },
+  };
 }
 
 async function once(browser, server) {
@@ -97,7 +132,11 @@ async function once(browser, server) {
     await p.goto(server.url + '/bench.html');
     if (withKlite) await p.waitForFunction(() => window.__klite);
     await wait(1500); // klite's start-up work (IndexedDB open and read) settles
-    if (withKlite) Object.assign(out, profileLoad((await cdp.send('Profiler.stop')).profile));
+    if (withKlite) {
+      const { where, ...figures } = profileLoad((await cdp.send('Profiler.stop')).profile);
+      Object.assign(out, figures);
+      loadPlaces.push(where);
+    }
     return { context, p, cdp };
   };
 
@@ -154,7 +193,9 @@ async function once(browser, server) {
   out.requestKB = requests.reduce((s, r) => s + Buffer.byteLength(r.body), 0) / 1024;
   out.lastAckMs = requests.length ? Math.max(...requests.map((r) => r.at)) - lastCall : NaN;
 
-  // 1,000 calls spread over 10 s: main-thread time of the calls themselves.
+  // 1,000 calls spread over 10 s: main-thread time of the calls themselves, and the requests they
+  // took (a steady visitor: at most one a second of activity, never one per event).
+  const spreadFrom = server.state().requests.length;
   out.spreadCallsMs = await p.evaluate(
     ({ n, spread }) =>
       new Promise((resolve) => {
@@ -173,6 +214,10 @@ async function once(browser, server) {
     { n: CALLS, spread: SPREAD_MS },
   );
   await wait(2000);
+  out.spreadRequests = server
+    .state()
+    .requests.slice(spreadFrom)
+    .filter((r) => r.path.includes('event')).length;
 
   // Memory for 1,000 events held in the queue (the browser offline, so nothing leaves): what klite
   // keeps for them beyond the IndexedDB copy.
@@ -268,6 +313,8 @@ const browser = await chromium.launch({
     '--enable-precise-memory-info',
   ],
 });
+/** Per run: where klite's load time went (see profileLoad). */
+const loadPlaces = [];
 const runs = [];
 try {
   for (let i = 0; i < RUNS; i++) runs.push(await once(browser, server));
@@ -279,6 +326,7 @@ try {
 const LABELS = {
   loadEvalMs: 'load: evaluation of klite.js, CPU profile (ms)',
   loadKliteCpuMs: 'load: all main-thread time under klite.js, CPU profile (ms)',
+  loadLongestTaskMs: "load: klite's longest task, CPU profile (ms)",
   loadScriptMs: 'load: script time attributable to klite (ms)',
   loadTaskMs: 'load: task time attributable to klite (ms)',
   loadLongTasks: 'load: long tasks (count, whole page)',
@@ -296,6 +344,7 @@ const LABELS = {
   requestKB: 'network: request bodies (KB)',
   lastAckMs: 'network: last call → last acknowledgement (ms)',
   spreadCallsMs: `per call: ${CALLS} calls over ${SPREAD_MS / 1000} s, time in the calls (ms)`,
+  spreadRequests: `network: requests for those ${CALLS} calls over ${SPREAD_MS / 1000} s`,
   kliteLongestMs: 'whole run: longest klite script in a long frame, LoAF (ms)',
   storefrontKliteLongestMs: 'storefront flow (demo shop, cold): longest klite script, LoAF (ms)',
 };
@@ -315,6 +364,14 @@ for (const [key, label] of Object.entries(LABELS)) {
   result.figures[key] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs };
   console.log(`${label.padEnd(62)} ${fmt(median(xs)).padStart(9)}   (${fmt(Math.min(...xs))} – ${fmt(Math.max(...xs))})`);
 }
+// Where the load time went, in the run of median load time: a regression names its cause.
+const middle = runs.map((r, i) => [r.loadKliteCpuMs, i]).sort((a, b) => a[0] - b[0])[Math.floor(runs.length / 2)][1];
+result.loadPlaces = loadPlaces;
+console.log(
+  `\nload, run ${middle + 1} (median): klite's longest task ${fmt(runs[middle].loadLongestTaskMs)} ms, from ${loadPlaces[middle].longestTask}`,
+);
+console.log('load: where klite spent its main-thread time (ms, browser APIs counted to their caller):');
+for (const [f, ms] of loadPlaces[middle].topFunctions) console.log(`  ${fmt(ms).padStart(6)}  ${f}`);
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const file = new URL(`bench-${result.date.replace(/[:.]/g, '-')}.json`, dir);
