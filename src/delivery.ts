@@ -59,6 +59,12 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     timer = setTimeout(flush, ms);
   };
 
+  /** Nothing is sent for `ms` (or a longer pause already known); every tab is told. */
+  const pause = (ms: number) => {
+    retryAt = Math.max(retryAt, Date.now() + ms);
+    channel?.postMessage(retryAt);
+  };
+
   /** Sends one request; false when it must be retried. */
   const send = async (req: Request, keepalive?: boolean): Promise<boolean> => {
     const entries = req._entries;
@@ -70,8 +76,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     const { _status: status, _retryAfter, _detail } = await outcome;
     keys.forEach((k) => inflight.delete(k));
     if (retryable(status)) {
-      retryAt = Math.max(retryAt, Date.now() + retryAfter(_retryAfter, Date.now()));
-      channel?.postMessage(retryAt);
+      pause(retryAfter(_retryAfter, Date.now()));
       // A 429 is the account's rate limit: the whole pass stops, not only this profile.
       failed = status == 429 ? RATE_LIMITED : RETRY;
       return false;
@@ -129,9 +134,8 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     failed = SENT;
     for (const g of _groups) for (const r of g._requests) if (failed == RATE_LIMITED || !(await send(r))) break;
     if (failed != SENT) {
-      retryAt = Math.max(retryAt, Date.now() + backoff(failures++));
+      pause(backoff(failures++));
       schedule(retryAt - Date.now());
-      channel?.postMessage(retryAt);
     } else failures = 0;
   };
 
