@@ -1,3 +1,4 @@
+import { guard } from './guard';
 import { readCookie, writeCookie } from './cookie';
 import { randomId } from './ids';
 import type { Identity, Ids } from './types';
@@ -27,10 +28,7 @@ export function publicIdentity({ _kx, ...ids }: Ids): Identity {
  * cookie), and an email link's `_kx` in sessionStorage for this session.
  */
 export function createIdentity(companyId: string, url: URL, domain?: string) {
-  let cid: unknown;
-  try {
-    cid = JSON.parse(atob(decodeURIComponent(readCookie('__kla_id')))).cid;
-  } catch {}
+  const cid: unknown = guard(() => JSON.parse(atob(decodeURIComponent(readCookie('__kla_id')))).cid);
   // `_kx=<token>.<COMPANY_ID>` from an email link; a token for another account is ignored.
   const kx = url.searchParams.get('_kx');
   if (kx?.endsWith('.' + companyId)) save(KX_KEY, kx, true);
