@@ -84,8 +84,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     if (status > 299) {
       if (entries[1]) {
         // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped.
-        for (const entry of entries)
-          for (const r of plan([entry], visitor, 0)._groups[0]._requests) if (!(await send(r, keepalive))) return false;
+        for (const entry of entries) for (const r of plan([entry], visitor, 0)._groups[0]) if (!(await send(r, keepalive))) return false;
         return true;
       }
       warn('call refused by Klaviyo, dropped: ' + status + ' ' + _detail);
@@ -125,14 +124,14 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     if (keepalive) {
       // The closing page's last chance: all at once, back-off ignored, within the byte budget.
       for (const g of _groups)
-        for (const r of g._requests) {
+        for (const r of g) {
           budget -= r._bytes;
           if (budget >= 0) send(r, true);
         }
       return;
     }
     failed = SENT;
-    for (const g of _groups) for (const r of g._requests) if (failed == RATE_LIMITED || !(await send(r))) break;
+    for (const g of _groups) for (const r of g) if (failed == RATE_LIMITED || !(await send(r))) break;
     if (failed != SENT) {
       pause(backoff(failures++));
       schedule(retryAt - Date.now());
