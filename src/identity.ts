@@ -1,3 +1,4 @@
+import { FIELDS } from './attributes';
 import { guard } from './guard';
 import { readCookie, writeCookie } from './cookie';
 import { randomId } from './ids';
@@ -6,8 +7,8 @@ import { load, save } from './webstore';
 
 const IDS_KEY = 'klite:ids';
 const KX_KEY = 'klite:kx';
-/** Profile identifiers; `_kx` (an email link's) too, though `identify()` never gives one. */
-const ID_FIELDS = ['email', 'phone_number', 'external_id', '_kx'] as const;
+/** Profile identifiers (email, phone_number, external_id: attributes.ts's first three fields); `_kx` (an email link's) too, though `identify()` never gives one. */
+const ID_FIELDS = [...FIELDS.slice(0, 3), '_kx'] as (keyof Ids)[];
 
 export interface Visitor {
   /** Client id, shared with klaviyo.js through the `__kla_id` cookie. */
