@@ -1,7 +1,7 @@
 import type { Ids, Properties } from './types';
 
 /** Profile attributes; the first three are identifiers. */
-const FIELDS = 'email phone_number external_id first_name last_name organization title image locale'.split(' ');
+export const FIELDS = 'email phone_number external_id first_name last_name organization title image locale'.split(' ');
 const LOCATION = 'address1 address2 city country region zip timezone latitude longitude'.split(' ');
 const PATCHES = ['append', 'unappend', 'unset'];
 

@@ -1,3 +1,4 @@
+import { guard } from './guard';
 import type { Consent } from './types';
 
 /** Sets a state (automatic signals: a sticky refusal ignores them); without one, answers the current state. */
@@ -11,13 +12,6 @@ type Set = (state?: Consent) => Consent;
  */
 export const CONSENT_WAIT = 3000;
 
-/** Each platform global is the page's: one that throws must not stop klite or the other sources. */
-const guard = (f: () => void) => {
-  try {
-    f();
-  } catch {}
-};
-
 /**
  * Listens to the consent signals a page already has and reports each answer as it comes, oldest
  * first: Shopify's Customer Privacy API, Google Consent Mode (`gtag('consent', …)` on the
@@ -26,6 +20,7 @@ const guard = (f: () => void) => {
  * creates the same way).
  */
 export function watchConsent(set: Set): void {
+  // Each platform global is the page's: one that throws must not stop klite or the other sources (guard).
   const w = window as any;
   const initial = set();
 

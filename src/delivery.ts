@@ -59,6 +59,12 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     timer = setTimeout(flush, ms);
   };
 
+  /** Nothing is sent for `ms` (or a longer pause already known); every tab is told. */
+  const pause = (ms: number) => {
+    retryAt = Math.max(retryAt, Date.now() + ms);
+    channel?.postMessage(retryAt);
+  };
+
   /** Sends one request; false when it must be retried. */
   const send = async (req: Request, keepalive?: boolean): Promise<boolean> => {
     const entries = req._entries;
@@ -70,8 +76,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     const { _status: status, _retryAfter, _detail } = await outcome;
     keys.forEach((k) => inflight.delete(k));
     if (retryable(status)) {
-      retryAt = Math.max(retryAt, Date.now() + retryAfter(_retryAfter, Date.now()));
-      channel?.postMessage(retryAt);
+      pause(retryAfter(_retryAfter, Date.now()));
       // A 429 is the account's rate limit: the whole pass stops, not only this profile.
       failed = status == 429 ? RATE_LIMITED : RETRY;
       return false;
@@ -79,8 +84,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     if (status > 299) {
       if (entries[1]) {
         // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped.
-        for (const entry of entries)
-          for (const r of plan([entry], visitor, 0)._groups[0]._requests) if (!(await send(r, keepalive))) return false;
+        for (const entry of entries) for (const r of plan([entry], visitor, 0)._groups[0]) if (!(await send(r, keepalive))) return false;
         return true;
       }
       warn('call refused by Klaviyo, dropped: ' + status + ' ' + _detail);
@@ -120,18 +124,17 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     if (keepalive) {
       // The closing page's last chance: all at once, back-off ignored, within the byte budget.
       for (const g of _groups)
-        for (const r of g._requests) {
+        for (const r of g) {
           budget -= r._bytes;
           if (budget >= 0) send(r, true);
         }
       return;
     }
     failed = SENT;
-    for (const g of _groups) for (const r of g._requests) if (failed == RATE_LIMITED || !(await send(r))) break;
+    for (const g of _groups) for (const r of g) if (failed == RATE_LIMITED || !(await send(r))) break;
     if (failed != SENT) {
-      retryAt = Math.max(retryAt, Date.now() + backoff(failures++));
+      pause(backoff(failures++));
       schedule(retryAt - Date.now());
-      channel?.postMessage(retryAt);
     } else failures = 0;
   };
 

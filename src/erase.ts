@@ -1,3 +1,4 @@
+import { guard } from './guard';
 import { writeCookie } from './cookie';
 import { DB_NAME } from './store';
 
@@ -9,10 +10,8 @@ export function eraseStorage(domain?: string, open?: boolean): void {
   writeCookie('__kla_id', '', domain, 0);
   writeCookie('__kla_id', '', undefined, 0);
   // Each access may throw where storage is blocked (even naming localStorage does).
-  try {
+  guard(() => {
     for (const area of [localStorage, sessionStorage]) for (const k of Object.keys(area)) if (k.startsWith('klite:')) area.removeItem(k);
-  } catch {}
-  try {
-    if (!open) indexedDB.deleteDatabase(DB_NAME);
-  } catch {}
+  });
+  if (!open) guard(() => indexedDB.deleteDatabase(DB_NAME));
 }

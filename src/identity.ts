@@ -1,3 +1,5 @@
+import { FIELDS } from './attributes';
+import { guard } from './guard';
 import { readCookie, writeCookie } from './cookie';
 import { randomId } from './ids';
 import type { Identity, Ids } from './types';
@@ -5,8 +7,8 @@ import { load, save } from './webstore';
 
 const IDS_KEY = 'klite:ids';
 const KX_KEY = 'klite:kx';
-/** Profile identifiers; `_kx` (an email link's) too, though `identify()` never gives one. */
-const ID_FIELDS = ['email', 'phone_number', 'external_id', '_kx'] as const;
+/** Profile identifiers (email, phone_number, external_id: attributes.ts's first three fields); `_kx` (an email link's) too, though `identify()` never gives one. */
+const ID_FIELDS = [...FIELDS.slice(0, 3), '_kx'] as (keyof Ids)[];
 
 export interface Visitor {
   /** Client id, shared with klaviyo.js through the `__kla_id` cookie. */
@@ -27,10 +29,7 @@ export function publicIdentity({ _kx, ...ids }: Ids): Identity {
  * cookie), and an email link's `_kx` in sessionStorage for this session.
  */
 export function createIdentity(companyId: string, url: URL, domain?: string) {
-  let cid: unknown;
-  try {
-    cid = JSON.parse(atob(decodeURIComponent(readCookie('__kla_id')))).cid;
-  } catch {}
+  const cid: unknown = guard(() => JSON.parse(atob(decodeURIComponent(readCookie('__kla_id')))).cid);
   // `_kx=<token>.<COMPANY_ID>` from an email link; a token for another account is ignored.
   const kx = url.searchParams.get('_kx');
   if (kx?.endsWith('.' + companyId)) save(KX_KEY, kx, true);

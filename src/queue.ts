@@ -153,9 +153,9 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       unsaved.forEach((v, k) => items.set(k, v));
     }
     if (!list[0]) return;
+    // (persist puts the calls in `items`; when hidden, they are there already.)
     const put = persist(list, claimed == claims ? rows : list);
     if (!hidden) await put;
-    list.forEach(([k, v]) => items.set(k, v));
     const oldest = overCap(items, max);
     if (oldest[0]) {
       warn('queue full (' + max + ' calls): oldest events dropped.');

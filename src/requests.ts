@@ -12,11 +12,8 @@ export interface Request {
   _bytes: number;
 }
 
-export interface Group {
-  /** The profile's identifiers as JSON. */
-  _id: string;
-  _requests: Request[];
-}
+/** One profile's requests, in the order they go. */
+export type Group = Request[];
 
 /** Klaviyo takes at most 1,000 events in one bulk request. */
 export const MAX_EVENTS = 1000;
@@ -137,7 +134,7 @@ export function plan(
     }
     cut();
     // Profile updates first, so an event's flow sees the profile's new properties.
-    out.push({ _id: id, _requests: profiles.concat(requests) });
+    out.push(profiles.concat(requests));
   }
   return { _groups: out, _expired: expired };
 }

@@ -1,3 +1,4 @@
+import { guard } from './guard';
 const area = (session?: boolean) => (session ? sessionStorage : localStorage);
 
 /** The cart auto-capture saw (capture/cart.ts); the core's reset() forgets it. */
@@ -8,15 +9,13 @@ export const CART_KEY = 'klite:cart';
  * disabled cookies, quota): then nothing is kept and nothing is thrown.
  */
 export function load<T>(key: string, session?: boolean): T | undefined {
-  try {
-    // An absent key's null parses as null (JSON.parse reads it as the text "null").
-    return JSON.parse(area(session).getItem(key)!) ?? undefined;
-  } catch {}
+  // An absent key's null parses as null (JSON.parse reads it as the text "null").
+  return guard(() => JSON.parse(area(session).getItem(key)!) ?? undefined);
 }
 
 export function save(key: string, value: unknown, session?: boolean): void {
-  try {
+  guard(() => {
     if (value === undefined) area(session).removeItem(key);
     else area(session).setItem(key, JSON.stringify(value));
-  } catch {}
+  });
 }

@@ -30,7 +30,7 @@ const sarah = { email: 'sarah@example.com' };
 
 const bodies = (entries: Entry[], visitor = anonymous, maxBytes?: number) =>
   plan(entries, visitor, now, maxBytes)._groups.map((g) =>
-    g._requests.map((r) => {
+    g.map((r) => {
       expect(conformance(r._path, r._body)).toBeNull();
       return { path: r._path, body: JSON.parse(r._body), n: r._entries.length };
     }),
@@ -73,14 +73,14 @@ describe('plan', () => {
     const stale = event('Stale', sarah, { _accepted: now - TTL - 1 });
     const { _groups, _expired } = plan([recent, stale], anonymous, now);
     expect(_expired).toEqual([stale]);
-    expect(_groups[0]._requests[0]._entries).toEqual([recent]);
+    expect(_groups[0][0]._entries).toEqual([recent]);
   });
 
   it(`cuts bulk requests at ${MAX_EVENTS} events and at the byte limit`, () => {
     const many = Array.from({ length: MAX_EVENTS + 5 }, () => event('Many', sarah));
-    expect(plan(many, anonymous, now)._groups[0]._requests.map((r) => r._entries.length)).toEqual([MAX_EVENTS, 5]);
+    expect(plan(many, anonymous, now)._groups[0].map((r) => r._entries.length)).toEqual([MAX_EVENTS, 5]);
     const big = Array.from({ length: 10 }, () => event('Big', sarah, {}, { text: 'x'.repeat(10_000) }));
-    const requests = plan(big, anonymous, now, 30_000)._groups[0]._requests;
+    const requests = plan(big, anonymous, now, 30_000)._groups[0];
     expect(requests.length).toBeGreaterThan(3);
     expect(requests.every((r) => r._bytes <= 30_000)).toBe(true);
     expect(requests.flatMap((r) => r._entries)).toEqual(big);
@@ -89,8 +89,7 @@ describe('plan', () => {
   it("counts each request's bytes as its body's UTF-8 length, without counting the body again", () => {
     const entries = [profile({ first_name: 'Zoë' }, sarah), event('Café ☕', sarah, {}, { note: 'naïve ✓' }), event('Plain', sarah)];
     const one = [event('Solo', { email: 'solo@example.com' }, {}, { note: 'é' })];
-    for (const g of plan(entries.concat(one), anonymous, now)._groups)
-      for (const r of g._requests) expect(r._bytes).toBe(Buffer.byteLength(r._body));
+    for (const g of plan(entries.concat(one), anonymous, now)._groups) for (const r of g) expect(r._bytes).toBe(Buffer.byteLength(r._body));
   });
 
   it("makes the events' JSON ahead of plan a few per task, and plan does not make it again", async () => {
@@ -111,7 +110,7 @@ describe('plan', () => {
     expect(made).toBeLessThan(10); // the first task stopped after about 8 ms
     const parts = await done;
     expect(made).toBe(30);
-    const [request] = plan(entries, anonymous, now, undefined, parts)._groups[0]._requests;
+    const [request] = plan(entries, anonymous, now, undefined, parts)._groups[0];
     expect(made).toBe(30);
     expect(JSON.parse(request._body).data.attributes.events.data).toHaveLength(30);
     vi.restoreAllMocks();
@@ -123,7 +122,7 @@ describe('plan', () => {
     b[1]._attributes.unique_id = a[1]._attributes.unique_id;
     const c = event('Other', sarah);
     c[1]._attributes.unique_id = a[1]._attributes.unique_id;
-    const requests = plan([a, b, c], anonymous, now)._groups[0]._requests;
+    const requests = plan([a, b, c], anonymous, now)._groups[0];
     expect(requests.map((r) => r._entries.map((e) => e[1]._metric))).toEqual([['Dup'], ['Dup', 'Other']]);
   });
 

@@ -6,6 +6,7 @@ import { emailOf, ignored } from './forms';
 import { readProduct } from './page';
 import type { Product } from './product';
 import { onRoute, routeOf } from './route';
+import { guard } from '../guard';
 import { randomId } from '../ids';
 
 /**
@@ -35,9 +36,9 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
   const safe =
     <A extends unknown[]>(f: (...a: A) => unknown) =>
     (...a: A) => {
-      try {
+      guard(() => {
         if (live()) f(...a);
-      } catch {}
+      });
     };
 
   /** Viewed Product, once per route visit (see `page`). */
