@@ -137,7 +137,7 @@ export function createApi(opts: Options) {
         // Known here whether or not a tracker exists yet: a refusal erases the cookie where it is.
         if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
         if (name == 'account') result = account(args[0]);
-        else if (name == 'consent') result = consent(args[0], 1);
+        else if (name == 'consent') result = consent(args[0], true);
         else if (tracker && live()) result = (tracker as any)[name](...args);
         else if (key && live() && name != 'cookieDomain') result = new Promise((settle) => held.push([name, args, settle]));
         else {

@@ -105,7 +105,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
    * cannot be built is dropped with a warning. `hidden`: the page is going away, so the calls are
    * rescued to localStorage and sendable at once, while the IndexedDB write is under way.
    */
-  const write = async (hidden?: unknown) => {
+  const write = async (hidden?: boolean) => {
     if (!hidden) await loaded;
     const claimed = claims;
     const list: Entry[] = [];
@@ -190,7 +190,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       claims++;
       if (bound[0]) store._put(bound);
     },
-    _writeNow: () => write(1),
+    _writeNow: () => write(true),
     _loaded: loaded,
     _sync: sync,
     /** Whether this page made the call. */
