@@ -84,7 +84,10 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     if (status > 299) {
       if (entries[1]) {
         // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped.
-        for (const entry of entries) for (const r of plan([entry], visitor, 0)._groups[0]) if (!(await send(r, keepalive))) return false;
+        // A call that no longer plans (anonymous, and the visitor was reset meanwhile) waits for an
+        // identity or its TTL, like any anonymous call.
+        for (const entry of entries)
+          for (const group of plan([entry], visitor, 0)._groups) for (const r of group) if (!(await send(r, keepalive))) return false;
         return true;
       }
       warn('call refused by Klaviyo, dropped: ' + status + ' ' + _detail);

@@ -77,6 +77,29 @@ describe('delivery pass', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
+  it('a refused batch whose calls can no longer be planned one by one (the visitor was reset meanwhile) waits, without an error', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const visitor = { _cid: 'c', _ids: sarah as Record<string, string> };
+    const anonymous = (n: number): Entry => [
+      'a' + n,
+      { _kind: 'e', _metric: 'M', _attributes: { properties: {}, unique_id: 'a' + n }, _client: 'c', _accepted: Date.now() },
+    ];
+    const fetch = vi.fn(async () => {
+      // The visitor logs out while the request is on its way: the anonymous calls are nobody's now.
+      visitor._cid = 'someone-new';
+      visitor._ids = {};
+      return new Response(JSON.stringify({ errors: [{ detail: 'bad' }] }), { status: 400 });
+    });
+    vi.stubGlobal('fetch', fetch);
+    const queue = fakeQueue([anonymous(1), anonymous(2)]);
+    await createDelivery(queue, visitor, 'http://x', 'AbC123', () => false)._flush();
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls.filter(([m]) => String(m).includes('delivery failed'))).toEqual([]);
+    // Kept: they wait for an identity, or their TTL.
+    expect(queue._del).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
   it('a hidden page sends again, with keepalive, what a request without keepalive has on its way (the browser cancels that one)', async () => {
     const sent: (boolean | undefined)[] = [];
     const fetch = vi.fn((_: unknown, init: RequestInit) => (sent.push(init.keepalive), new Promise<Response>(() => {})));
