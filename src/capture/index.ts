@@ -24,6 +24,8 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
   let route = '';
   /** Whether this route's product was seen. */
   let viewed = false;
+  /** This route's product as Viewed Product read it: an add to cart reuses it, not reading the page twice. */
+  let seen: Product | undefined;
 
   /** The page's product; a product without its own URL is at this page's. */
   const product = (): Product | undefined => readProduct(document, w, o.extract, routeOf(location.href));
@@ -46,6 +48,7 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
     const p = product();
     if (!p) return;
     viewed = true;
+    seen = p;
     api.track('Viewed Product', p as Properties);
     const { ProductName, ProductID, Categories, ImageURL, URL, Brand, Price, CompareAtPrice } = p;
     api.trackViewedItem({
@@ -65,6 +68,7 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
     if (now == route) return;
     route = now;
     viewed = false;
+    seen = undefined;
     if (o.activity !== false)
       api.track('__activity__', activityProperties(new URL(location.href), initialPath, document.referrer, navigator.userAgent));
     // Looks stop once this route's product was seen: a product page reads its markup once.
@@ -86,7 +90,7 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
   /** An add to cart, from its request body or form: the page's product, or the product id it names. */
   const added = safe((body: unknown) => {
     const [quantity, ProductID] = requestOf(body);
-    const [next, props] = addToCart(cart(), product() || { ProductID }, quantity, location.origin);
+    const [next, props] = addToCart(cart(), seen || product() || { ProductID }, quantity, location.origin);
     save(CART_KEY, next);
     api.track('Added to Cart', props);
   });

@@ -1,0 +1,33 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// Auto-capture's wiring with the page reader counted: a product page is read once per route.
+const product = { ProductName: 'Trail Boot', ProductID: 'boot-1', Price: 129, URL: 'https://shop.example/boot' };
+vi.mock('../../src/capture/page', () => ({ readProduct: vi.fn(() => product) }));
+const { startCapture } = await import('../../src/capture');
+const { readProduct } = await import('../../src/capture/page');
+
+afterEach(() => vi.useRealTimers());
+
+describe('startCapture', () => {
+  it('adds to the cart the product Viewed Product read, without reading the page again', async () => {
+    vi.useFakeTimers();
+    const tracked: [string, Record<string, unknown>][] = [];
+    const api = {
+      track: vi.fn((m: string, p: Record<string, unknown>) => tracked.push([m, p])),
+      trackViewedItem: vi.fn(),
+      identify: vi.fn(),
+    };
+    startCapture(api as never, { activity: false }, () => true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(tracked.map(([m]) => m)).toEqual(['Viewed Product']);
+    const form = document.createElement('form');
+    form.action = '/cart/add';
+    form.innerHTML = '<input name="quantity" value="2"><input name="id" value="boot-1">';
+    document.body.appendChild(form);
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    expect(tracked.map(([m]) => m)).toEqual(['Viewed Product', 'Added to Cart']);
+    expect(tracked[1][1]).toMatchObject({ AddedItemProductID: 'boot-1', AddedItemQuantity: 2 });
+    expect(readProduct).toHaveBeenCalledTimes(1);
+  });
+});
