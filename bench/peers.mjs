@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium.mjs';
 import { stubScript } from '../e2e/pages.mjs';
 import {
   amplitudeRemoteConfig,
@@ -302,16 +303,8 @@ if (only)
   for (const [name, { short }] of Object.entries(SUBJECTS))
     if (!only.some((o) => name.startsWith(o) || short.startsWith(o))) delete SUBJECTS[name];
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-quic',
-    '--disable-sync',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_ARGS,
 });
 const srv = await startServer(Object.values(SUBJECTS));
 const results = {};

@@ -8,6 +8,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { startServer } from '../demo/server.mjs';
 import { html, stubScript } from '../e2e/pages.mjs';
 import { sourceMapOf } from './sourcemap.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const CALLS = Number(process.env.BENCH_CALLS || 1000);
@@ -303,15 +304,8 @@ const median = (xs) => {
 const server = await startServer({ port: 0 });
 server.reset = () => fetch(server.url + '/__reset', { method: 'POST' });
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--enable-precise-memory-info',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
 });
 /** Per run: where klite's load time went (see profileLoad). */
 const loadPlaces = [];

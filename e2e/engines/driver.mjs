@@ -10,17 +10,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER_PATH || '/usr/bin/WebKitWebDriver';
 const MINIBROWSER = process.env.MINIBROWSER_PATH || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
 /** Why an engine cannot run here, or undefined. */
 export function missing(engine) {
-  const need = { chromium: [CHROMIUM], firefox: [FIREFOX], webkit: [WEBKIT_DRIVER, MINIBROWSER, '/usr/bin/Xvfb'] }[engine];
+  const need = { chromium: [CHROMIUM_PATH], firefox: [FIREFOX], webkit: [WEBKIT_DRIVER, MINIBROWSER, '/usr/bin/Xvfb'] }[engine];
   const absent = need.filter((f) => !existsSync(f));
   return absent.length ? `${engine}: not installed (${absent.join(', ')}); bash .ci/run installs it` : undefined;
 }
@@ -46,16 +46,8 @@ const script = (source, arg) => `return (${source})(${arg === undefined ? '' : J
 async function chromium() {
   const { chromium } = await import('@playwright/test');
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
   });
   const tab = (page) => ({
     goto: async (url) => void (await page.goto(url)),
