@@ -1,4 +1,5 @@
 import { backoff, retryable, retryAfter } from './backoff';
+import { guard } from './guard';
 import type { Visitor } from './identity';
 import type { Queue } from './queue';
 import { plan, prepare, type Parts, type Request } from './requests';
@@ -37,13 +38,13 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   const inflight = new Map<string, boolean | undefined>();
   const locks: LockManager | undefined = navigator.locks;
   let channel: BroadcastChannel | undefined;
-  try {
+  guard(() => {
     channel = new BroadcastChannel(LOCK);
     channel.onmessage = (e) => {
       retryAt = Math.max(retryAt, +e.data || 0);
       schedule(Math.max(retryAt - Date.now(), 50));
     };
-  } catch {}
+  });
   let failures = 0;
   let retryAt = 0;
   /** How this pass went so far: a request to retry stops its profile, a rate limit the whole pass. */

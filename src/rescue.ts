@@ -1,3 +1,4 @@
+import { guard } from './guard';
 import type { Entry, Item } from './types';
 import { load, save } from './webstore';
 
@@ -16,10 +17,7 @@ export const saveRescue = (page: string, unsaved: Map<string, Item>) => save(PRE
  * removes their copies: a page stopped in between leaves a call twice (sent at least once), never none.
  */
 export function adoptRescues(page: string, take: (entries: Entry[]) => void): void {
-  let keys: string[] = [];
-  try {
-    keys = Object.keys(localStorage).filter((key) => key.startsWith(PREFIX) && key != PREFIX + page);
-  } catch {}
+  const keys = guard(() => Object.keys(localStorage).filter((key) => key.startsWith(PREFIX) && key != PREFIX + page)) || [];
   const entries = keys.flatMap((key) => load<Entry[]>(key) || []);
   if (entries[0]) take(entries);
   for (const key of keys) save(key, undefined);

@@ -13,9 +13,10 @@ export interface Store {
   _keys(): Promise<string[] | undefined>;
   /** The calls stored under these keys (those still there). */
   _get(keys: string[]): Promise<Entry[]>;
-  _del(keys: string[]): Promise<boolean>;
+  /** Settles once deleted (or IndexedDB failed). */
+  _del(keys: string[]): Promise<unknown>;
   /** Removes every call, other tabs' too. */
-  _clear(): Promise<boolean>;
+  _clear(): Promise<unknown>;
 }
 
 /**
@@ -84,7 +85,7 @@ export function openStore(): Store {
       run('readonly', (s) => chain(keys, (k) => s.get(k))).then((got) =>
         got ? keys.flatMap((k, i): Entry[] => (got[i].result ? [[k, JSON.parse(got[i].result)]] : [])) : [],
       ),
-    _del: (keys) => run('readwrite', (s) => chain(keys, (k) => s.delete(k))).then(Boolean),
-    _clear: () => run('readwrite', (s) => s.clear()).then(Boolean),
+    _del: (keys) => run('readwrite', (s) => chain(keys, (k) => s.delete(k))),
+    _clear: () => run('readwrite', (s) => s.clear()),
   };
 }

@@ -1,3 +1,4 @@
+import { guard } from '../guard';
 import type { Properties } from '../types';
 
 /** `token:name` pairs (`name` alone when the token is the name), in the order they are tried. */
@@ -32,8 +33,8 @@ export function activityProperties(url: URL, initialPath: string, referrer: stri
   p.initial_page_path = initialPath;
   p.kx_present = url.searchParams.has('_kx');
   if (url.hash) p.fragment = url.hash.slice(1);
-  try {
+  guard(() => {
     if (new URL(referrer).host != url.host) p.referrer = referrer;
-  } catch {}
+  });
   return p;
 }

@@ -1,3 +1,4 @@
+import { guard } from '../guard';
 import type { Properties } from '../types';
 import type { Product } from './product';
 
@@ -69,10 +70,7 @@ export const isCartAdd = (url: unknown) => /\/cart\/add|add[-_]to[-_]cart|\/cart
  * URLSearchParams.
  */
 export function requestOf(body: any): [quantity: number, productId?: string] {
-  let text = '';
-  try {
-    text = decodeURIComponent(new URLSearchParams(body) + '');
-  } catch {}
+  const text = guard(() => decodeURIComponent(new URLSearchParams(body) + '')) || '';
   const [, quantity] = /(?:quantity|qty)\W*(\d+)/i.exec(text) || [];
   const [, productId] = /product_?id\W*(\w+)/i.exec(text) || [];
   // Unstated or 0: one.

@@ -1,4 +1,5 @@
 import { text } from '../attributes';
+import { guard } from '../guard';
 import type { Product } from '../types';
 import { parsePrice } from './price';
 
@@ -67,14 +68,7 @@ export function nodeFromJsonLd(documents: unknown[]): Node | undefined {
 }
 
 /** Parses each JSON-LD text on its own: a malformed one is skipped, the others still count. */
-export const parseJsonLd = (texts: string[]): unknown[] =>
-  texts.flatMap((t) => {
-    try {
-      return [JSON.parse(t)];
-    } catch {
-      return [];
-    }
-  });
+export const parseJsonLd = (texts: string[]): unknown[] => texts.flatMap((t) => guard(() => [JSON.parse(t)]) || []);
 
 /** OpenGraph product tags (`og:type=product`, `product:price:amount`…), given as `property → content`. */
 export function nodeFromOpenGraph(meta: Record<string, string>): Node | undefined {
