@@ -214,9 +214,10 @@ test('reset() forgets the visitor; the __kla_id cookie is klaviyo.js-compatible'
     JSON.parse(
       Buffer.from(decodeURIComponent((await page.context().cookies()).find((c) => c.name === '__kla_id').value), 'base64').toString(),
     );
+  // Written when klite starts (here: at the first call).
+  await page.evaluate(() => klaviyo.identify({ email: 'first@example.com' }));
   const before = await cookie();
   expect(before.cid).toMatch(/^[a-z0-9]{10,}$/);
-  await page.evaluate(() => klaviyo.identify({ email: 'first@example.com' }));
   expect(await page.evaluate(() => klaviyo.isIdentified())).toBe(true);
   expect(JSON.stringify(await cookie())).not.toContain('first@example.com');
   await page.evaluate(() => localStorage.setItem('klite:cart', '{"id":"c","items":[]}'));

@@ -3,8 +3,11 @@ import { checkKey, endpointOf } from './config';
 import { createConsent, type Consent } from './consent';
 import { watchConsent } from './consent-signals';
 import { eraseStorage } from './erase';
+import { guard } from './guard';
+import { onHidden } from './lifecycle';
 import { createTracker, type Tracker } from './tracker';
 import type { Klaviyo, Options } from './types';
+import { whenSettled } from './settle';
 import { warn } from './warn';
 
 type Method = Exclude<keyof Klaviyo, 'push'>;
@@ -31,6 +34,15 @@ export function createApi(opts: Options) {
   /** Calls waiting for the tracker: with a resolver once it is on its way (it comes a task later). */
   const held: [Method, unknown[], ((value: unknown) => void)?][] = [];
 
+  /** Runs a step of auto-capture: one that throws turns it off, with a word, never the rest. */
+  const capture = <T>(f: () => T) => {
+    try {
+      return f();
+    } catch (e) {
+      warn('auto-capture off: ' + e);
+    }
+  };
+
   /** Calls are taken into the queue: consent granted, or pending with the merchant's leave to hold them in storage. */
   const live = () => !refused && (consent() == 'granted' || (consent() == 'pending' && opts.hold == 'storage'));
 
@@ -50,32 +62,21 @@ export function createApi(opts: Options) {
   /** Sets a consent state (see consent.ts); `consent()` answers the current one. */
   const consent = createConsent(opts, changed);
 
-  /** The start-up task, once scheduled (see `start`). */
-  let booting: ReturnType<typeof setTimeout> | 0 = 0;
+  /** The start-up is scheduled (see `start`). */
+  let booting = false;
 
   /**
-   * Creates the tracker and replays the calls that waited for it. Normally the task `start`
+   * Creates the tracker and replays the calls that waited for it. Normally the microtask `start`
    * schedules; run at once when the page is hidden first, so that calls made in a page's first
-   * moments leave with it (a bouncing visitor never comes back to deliver them).
+   * moments leave with it (a bouncing visitor never comes back to deliver them): `going`.
    */
-  const boot = () => {
-    clearTimeout(booting);
-    booting = 0;
+  const boot = (going?: boolean) => {
+    // (When the page was hidden first, the scheduled run comes too: it finds the tracker, and nothing held.)
+    booting = false;
     if (!live()) return;
     try {
       if (!tracker) {
         const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || consent() != 'granted', domain));
-        // Auto-capture starts with the page's first tracker, and reads the page on a task of its
-        // own, so start-up never adds up to a long task.
-        if (!opened)
-          setTimeout(() => {
-            try {
-              startCapture(api, opts.capture, live);
-            } catch (e) {
-              warn('auto-capture off: ' + e);
-            }
-          });
-        opened = true;
       }
     } catch (e) {
       // Calls keep waiting in memory: nothing is lost by this page, nothing thrown into it.
@@ -90,24 +91,37 @@ export function createApi(opts: Options) {
       }
       settle?.(value);
     });
+    // Auto-capture's first look comes with the page's first tracker, after the calls that waited
+    // for it (its reading of the page is a task of its own: start-up never adds up to a long task).
+    if (!opened) {
+      opened = true;
+      capture(() => first?.(going));
+    }
   };
 
-  // The visitor and the queue start on a task of their own (first storage and cookie reads cost
-  // the browser several ms each); calls made until then wait and settle then.
+  // The visitor and the queue start once the script that needs them is done (a microtask): not in
+  // its stack, and not a task later either, which a closing tab may never give (Firefox stopped
+  // 2 of 15 start-ups made in a tab's close). Calls made until then wait and settle then.
   const start = () => {
-    if (key && !booting && live()) booting = setTimeout(boot);
+    if (key && woken && !booting && live()) {
+      booting = true;
+      queueMicrotask(boot);
+    }
   };
 
+  let woken = false;
   /**
-   * The page is hidden or left: start-up is finished now if it was pending, then this page's calls
-   * go. The entries listen (lifecycle.ts), not the tracker: one created while the event is
-   * dispatched would not hear it, and one retired by a refusal must not send.
+   * klite's first look at consent (the off-switch cookie, the page's consent sources) and its
+   * start-up, on the first thing that needs them: a call, the page being hidden, or else QUIET ms
+   * after load (settle.ts). A page that makes no call pays nothing for klite while it loads;
+   * nothing is stored or sent before this anyway.
    */
-  const hidden = () => {
-    try {
-      if (booting) boot();
-      tracker?._hidden();
-    } catch {}
+  const wake = () => {
+    if (woken) return;
+    woken = true;
+    if (consent() == 'denied') eraseStorage();
+    watchConsent(consent);
+    start();
   };
 
   const account = (id?: unknown): string | undefined => {
@@ -134,6 +148,7 @@ export function createApi(opts: Options) {
       const cb = typeof args.at(-1) == 'function' && (args.pop() as (v: unknown) => void);
       let result: unknown;
       try {
+        wake();
         // Known here whether or not a tracker exists yet: a refusal erases the cookie where it is.
         if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
         if (name == 'account') result = account(args[0]);
@@ -183,8 +198,22 @@ export function createApi(opts: Options) {
     return undefined;
   };
 
-  if (consent() == 'denied') eraseStorage();
-  watchConsent(consent);
   account(opts.companyId);
-  return { _api: api, _identified: () => !!tracker?.isIdentified(), _hidden: hidden };
+  whenSettled(wake);
+  // Auto-capture's hooks listen from now on (its calls, like the page's, start klite); its first
+  // look at the page is the start-up's.
+  const first = capture(() => startCapture(api, opts.capture, live));
+  /**
+   * The page is hidden or left: start-up is finished now if it was pending, then this page's calls
+   * go. Heard here (lifecycle.ts), not by the tracker: one created while the event is dispatched
+   * would not hear it, and one retired by a refusal must not send.
+   */
+  onHidden(() =>
+    guard(() => {
+      wake();
+      if (booting) boot(true);
+      tracker?._hidden();
+    }),
+  );
+  return { _api: api, _identified: () => !!tracker?.isIdentified() };
 }

@@ -1,5 +1,4 @@
 import { createApi } from './api';
-import { onHidden } from './lifecycle';
 import type { Klaviyo, Options } from './types';
 
 export type { Identity, Klaviyo, Options, Properties } from './types';
@@ -14,7 +13,5 @@ export function init(options?: Options | null): Klaviyo {
     // A copy: a getter that throws, or a later change to the caller's object, cannot reach klite.
     copy = { ...options };
   } catch {}
-  const { _api, _hidden } = createApi(copy);
-  onHidden(_hidden);
-  return _api;
+  return createApi(copy)._api;
 }

@@ -2,15 +2,34 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 // The facade alone: its tracker, auto-capture, consent signals and erasure are doubles.
-const tracker = { cookieDomain: vi.fn(), flush: vi.fn(), _erase: vi.fn(), _hidden: vi.fn(), isIdentified: () => false };
+const tracker = {
+  cookieDomain: vi.fn(),
+  flush: vi.fn(),
+  track: vi.fn(() => true),
+  _erase: vi.fn(),
+  _hidden: vi.fn(),
+  isIdentified: () => false,
+};
 vi.mock('../src/tracker', () => ({ createTracker: vi.fn(() => tracker) }));
-vi.mock('../src/capture', () => ({ startCapture: vi.fn() }));
+/** Auto-capture's first look, which startCapture returns (its hooks listen from the start). */
+const look = vi.fn();
+vi.mock('../src/capture', () => ({ startCapture: vi.fn(() => look) }));
 vi.mock('../src/consent-signals', () => ({ watchConsent: vi.fn() }));
 vi.mock('../src/erase', () => ({ eraseStorage: vi.fn() }));
+vi.mock('../src/settle', () => ({ whenSettled: vi.fn() }));
+vi.mock('../src/lifecycle', () => ({ onHidden: vi.fn() }));
 
 const { createApi } = await import('../src/api');
 const { createTracker } = await import('../src/tracker');
 const { eraseStorage } = await import('../src/erase');
+const { startCapture } = await import('../src/capture');
+const { watchConsent } = await import('../src/consent-signals');
+const { whenSettled } = await import('../src/settle');
+const { onHidden } = await import('../src/lifecycle');
+/** What QUIET ms after load does: the signal the last instance gave settle.ts. */
+const settled = () => vi.mocked(whenSettled).mock.calls.at(-1)![0]();
+/** The page being hidden: what lifecycle.ts would signal the last instance. */
+const hidden = () => vi.mocked(onHidden).mock.calls.at(-1)![0]();
 const nextTask = () => new Promise((r) => setTimeout(r));
 
 describe('cookie domain', () => {
@@ -26,10 +45,69 @@ describe('cookie domain', () => {
 
   it('set after start-up, is where a refusal erases the cookie', async () => {
     const { _api: api } = createApi({ companyId: 'AbC123' });
+    await api.flush();
     await nextTask();
     await api.cookieDomain('.later.example');
     expect(tracker.cookieDomain).toHaveBeenCalledWith('.later.example');
     await api.consent('denied');
     expect(vi.mocked(eraseStorage).mock.calls.at(-1)![0]).toBe('.later.example');
+  });
+});
+
+describe('start-up', () => {
+  beforeEach(async () => {
+    // The refusal above reaches the earlier instances over their BroadcastChannel a little later.
+    await new Promise((r) => setTimeout(r, 20));
+    vi.clearAllMocks();
+    document.cookie = '__kla_off=; max-age=0';
+  });
+
+  it('waits for something that needs it: a page that makes no call pays nothing while it loads', async () => {
+    document.cookie = '__kla_off=true';
+    createApi({ companyId: 'AbC123' });
+    await nextTask();
+    await nextTask();
+    // Not even the off-switch cookie is read (its refusal would erase), nor the consent sources.
+    expect(eraseStorage).not.toHaveBeenCalled();
+    expect(watchConsent).not.toHaveBeenCalled();
+    expect(createTracker).not.toHaveBeenCalled();
+    settled();
+    expect(eraseStorage).toHaveBeenCalled();
+    expect(watchConsent).toHaveBeenCalledTimes(1);
+    await nextTask();
+    expect(createTracker).not.toHaveBeenCalled();
+  });
+
+  it('starts once the script that made the first call is done, and the call then reaches the tracker', async () => {
+    const { _api: api } = createApi({ companyId: 'AbC123' });
+    const sent = api.track('Ordered', { n: 1 });
+    // Not in the caller's stack; the consent sources are looked at first.
+    expect(createTracker).not.toHaveBeenCalled();
+    expect(watchConsent).toHaveBeenCalledTimes(1);
+    // Auto-capture's hooks listen from the start; its first look comes with the tracker, after the calls that waited.
+    expect(startCapture).toHaveBeenCalledTimes(1);
+    expect(look).not.toHaveBeenCalled();
+    await Promise.resolve();
+    expect(createTracker).toHaveBeenCalledTimes(1);
+    expect(tracker.track).toHaveBeenCalledWith('Ordered', { n: 1 });
+    expect(look).toHaveBeenCalledTimes(1);
+    expect(tracker.track.mock.invocationCallOrder[0]).toBeLessThan(look.mock.invocationCallOrder[0]);
+    expect(await sent).toBe(true);
+    // A later signal changes nothing.
+    settled();
+    await nextTask();
+    expect(createTracker).toHaveBeenCalledTimes(1);
+    expect(watchConsent).toHaveBeenCalledTimes(1);
+    expect(look).toHaveBeenCalledTimes(1);
+  });
+
+  it('starts at once when the page is hidden first: its page view and calls leave with it', () => {
+    createApi({ companyId: 'AbC123' });
+    expect(look).not.toHaveBeenCalled();
+    hidden();
+    expect(createTracker).toHaveBeenCalledTimes(1);
+    // Told the page is going: the product is read now, not on a later task.
+    expect(look).toHaveBeenCalledWith(true);
+    expect(tracker._hidden).toHaveBeenCalledTimes(1);
   });
 });

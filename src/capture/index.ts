@@ -13,18 +13,17 @@ import { randomId } from '../ids';
  * Auto-capture from the markup storefronts already have: Active on Site per page view and
  * route, Viewed Product, Added to Cart (form submits, fetch and XHR to cart endpoints), Started
  * Checkout, and identify from submitted email fields. Each can be turned off; nothing here can
- * throw into the page (every hook is guarded and calls the page's own code first).
+ * throw into the page (every hook is guarded and calls the page's own code first). Installs the
+ * hooks now; returns the first look at the page, for klite's start-up to make.
  */
-export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live: () => boolean): void {
+export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live: () => boolean): ((going?: boolean) => void) | undefined {
   if (!o || o.all === false) return;
   const w = window as any;
   const initialPath = location.pathname;
   // By default, the checkout pages of Shopify, WooCommerce, BigCommerce and Magento.
   const checkoutPath = new RegExp(o.checkoutPath || /\/checkouts?(\/|$)/);
   let route = '';
-  /** Whether this route's product was seen. */
-  let viewed = false;
-  /** This route's product as Viewed Product read it: an add to cart reuses it, not reading the page twice. */
+  /** This route's product as Viewed Product read it (once it was seen): an add to cart reuses it, not reading the page twice. */
   let seen: Product | undefined;
 
   /** The page's product; a product without its own URL is at this page's. */
@@ -44,10 +43,10 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
     };
 
   /** Viewed Product, once per route visit (see `page`). */
-  const view = () => {
+  const view = safe(() => {
+    if (seen) return;
     const p = product();
     if (!p) return;
-    viewed = true;
     seen = p;
     api.track('Viewed Product', p as Properties);
     const { ProductName, ProductID, Categories, ImageURL, URL, Brand, Price, CompareAtPrice } = p;
@@ -60,14 +59,13 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
       Url: URL,
       Metadata: { Brand, Price, CompareAtPrice },
     });
-  };
+  });
 
   /** A page view or a new route: activity, product (now, or when a headless storefront renders it), checkout. */
   const page = () => {
     const now = routeOf(location.href);
     if (now == route) return;
     route = now;
-    viewed = false;
     seen = undefined;
     if (o.activity !== false)
       api.track('__activity__', activityProperties(new URL(location.href), initialPath, document.referrer, navigator.userAgent));
@@ -75,10 +73,9 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
     // At 0, 1, 2, 4, 7 and 10 s: headless storefronts render product data late.
     if (o.product !== false)
       for (const s of [0, 1, 2, 4, 7, 10])
-        setTimeout(
-          safe(() => now == route && !viewed && view()),
-          s * 1e3,
-        );
+        setTimeout(() => {
+          if (now == route) view();
+        }, s * 1e3);
     // The stored cart is read only on a checkout page, not on every page view.
     const c = o.checkout !== false && checkoutPath.test(location.pathname) && cart();
     if (c && c.items[0]) {
@@ -122,13 +119,13 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
     if (fetch)
       w.fetch = function (this: unknown, input: any, init?: RequestInit) {
         const response = fetch.apply(this, arguments);
-        try {
+        guard(() => {
           if (/post/i.test(init?.method || input?.method) && isCartAdd(input?.url ?? input))
             response.then(
               (r: Response) => r.ok && added(init?.body),
               () => {},
             );
-        } catch {}
+        });
         return response;
       };
     const xhr = XMLHttpRequest.prototype;
@@ -143,9 +140,14 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
     };
   }
 
+  // The first look (this page view, and each route from now on) is klite's start-up's to make
+  // (api.ts): the hooks above listen from the start, so a first click's add to cart is seen.
   const start = safe(page);
-  onRoute(start);
-  // Called on klite's own start-up task (see api.ts); the first look waits for the parsed document.
-  if (document.readyState == 'loading') addEventListener('DOMContentLoaded', start);
-  else start();
+  return (going?: boolean) => {
+    onRoute(start);
+    if (document.readyState == 'loading') addEventListener('DOMContentLoaded', start);
+    else start();
+    // The page is being hidden or left: its product now, not on a task it may not live to see.
+    if (going && o.product !== false) view();
+  };
 }

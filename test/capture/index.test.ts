@@ -18,7 +18,11 @@ describe('startCapture', () => {
       trackViewedItem: vi.fn(),
       identify: vi.fn(),
     };
-    startCapture(api as never, { activity: false }, () => true);
+    // The hooks listen at once; the page is read at the first look, which klite's start-up makes.
+    const look = startCapture(api as never, { activity: false }, () => true)!;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(tracked).toEqual([]);
+    look();
     await vi.advanceTimersByTimeAsync(0);
     expect(tracked.map(([m]) => m)).toEqual(['Viewed Product']);
     const form = document.createElement('form');
@@ -28,6 +32,19 @@ describe('startCapture', () => {
     form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     expect(tracked.map(([m]) => m)).toEqual(['Viewed Product', 'Added to Cart']);
     expect(tracked[1][1]).toMatchObject({ AddedItemProductID: 'boot-1', AddedItemQuantity: 2 });
+    expect(readProduct).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the first look, when the page is going', () => {
+  it('reads the product at once (no later task for a closing page), and only once', async () => {
+    vi.useFakeTimers();
+    vi.mocked(readProduct).mockClear();
+    const api = { track: vi.fn(), trackViewedItem: vi.fn(), identify: vi.fn() };
+    startCapture(api as never, { activity: false }, () => true)!(true);
+    expect(api.track).toHaveBeenCalledWith('Viewed Product', product);
+    await vi.advanceTimersByTimeAsync(11e3);
+    expect(api.track).toHaveBeenCalledTimes(1);
     expect(readProduct).toHaveBeenCalledTimes(1);
   });
 });
