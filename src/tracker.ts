@@ -26,10 +26,13 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
   const pageId = randomId() + '.';
   let n = 0;
 
-  /** Queues a call with who made it and when; `build` copies the caller's data on the next task. */
+  /**
+   * Queues a call with who made it and when; `build` copies the caller's data on the next task.
+   * The identifiers are shared, not copied: identity.ts replaces `_ids`, never changes it in place.
+   */
   const enqueue = (_kind: Item['_kind'], build: () => Pick<Item, '_attributes' | '_metric' | '_meta'>) =>
     queue._add(
-      { _kind, _profile: isIdentified(visitor._ids) ? { ...visitor._ids } : undefined, _client: visitor._cid, _accepted: Date.now() },
+      { _kind, _profile: isIdentified(visitor._ids) ? visitor._ids : undefined, _client: visitor._cid, _accepted: Date.now() },
       build,
     );
 
