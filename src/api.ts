@@ -76,7 +76,12 @@ export function createApi(opts: Options) {
     if (!live()) return;
     try {
       if (!tracker) {
-        const t: Tracker = (tracker = createTracker(key!, endpointOf(opts.endpoint), () => tracker != t || consent() != 'granted', domain));
+        const t: Tracker = (tracker = /*@__NOINLINE__*/ createTracker(
+          key!,
+          endpointOf(opts.endpoint),
+          () => tracker != t || consent() != 'granted',
+          domain,
+        ));
       }
     } catch (e) {
       // Calls keep waiting in memory: nothing is lost by this page, nothing thrown into it.
@@ -111,8 +116,8 @@ export function createApi(opts: Options) {
 
   let woken = false;
   /**
-   * klite's first look at consent (the off-switch cookie, the page's consent sources) and its
-   * start-up, on the first thing that needs them: a call, the page being hidden, or else QUIET ms
+   * klite's first look at consent (the off-switch cookie, the page's consent sources), at its key
+   * and its start-up, on the first thing that needs them: a call, the page being hidden, or else QUIET ms
    * after load (settle.ts). A page that makes no call pays nothing for klite while it loads;
    * nothing is stored or sent before this anyway.
    */
@@ -120,7 +125,9 @@ export function createApi(opts: Options) {
     if (woken) return;
     woken = true;
     if (consent() == 'denied') eraseStorage();
-    watchConsent(consent);
+    /*@__NOINLINE__*/ watchConsent(consent);
+    // The key is checked now, not as klite loads: its RegExp would be the page's first (about a ms).
+    account(opts.companyId);
     start();
   };
 
@@ -172,14 +179,17 @@ export function createApi(opts: Options) {
         warn(name + '() failed: ' + e);
       }
       // An async function's Promise is the browser's own, whatever the page did to window.Promise.
-      return (async () => result)().then((value) => {
-        try {
-          if (cb) cb(value);
-        } catch (e) {
-          warn('function failed: ' + e);
-        }
-        return value;
-      });
+      const answer = (async () => result)();
+      return cb
+        ? answer.then((value) => {
+            try {
+              cb(value);
+            } catch (e) {
+              warn('function failed: ' + e);
+            }
+            return value;
+          })
+        : answer;
     }) as never;
   });
 
@@ -198,7 +208,6 @@ export function createApi(opts: Options) {
     return undefined;
   };
 
-  account(opts.companyId);
   whenSettled(wake);
   // Auto-capture's hooks listen from now on (its calls, like the page's, start klite); its first
   // look at the page is the start-up's.

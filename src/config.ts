@@ -11,9 +11,12 @@ export const DEFAULT_ENDPOINT = 'https://a.klaviyo.com';
 export function scriptOptions(script: HTMLScriptElement | null | undefined, base: string): Options {
   if (!script) return {};
   const url = new URL(script.src, base);
-  /** `?some_name=` in the script URL, else its `data-some-name` attribute (`dataset.someName`). */
+  /**
+   * `?some_name=` in the script URL, else its `data-some-name` attribute. No RegExp: this runs as
+   * the page loads, and a page's first RegExp costs about a millisecond to set up.
+   */
   const option = (name: string): string | undefined =>
-    url.searchParams.get(name) || script.dataset[name.replace(/_(.)/g, (_, c: string) => c.toUpperCase())];
+    url.searchParams.get(name) || script.getAttribute('data-' + name.replaceAll('_', '-')) || undefined;
   // `no_capture=cart,forms` (or `all`) turns captures off; `checkout_path` is the shop's checkout pattern.
   const capture: CaptureOptions = { checkoutPath: option('checkout_path') };
   option('no_capture')

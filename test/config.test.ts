@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { checkKey, endpointOf, scriptOptions } from '../src/config';
 
-const script = (src: string, data: Record<string, string> = {}) => ({ src, dataset: data }) as unknown as HTMLScriptElement;
+/** A <script> with `src` and data attributes given as `dataset` names (`companyId` is `data-company-id`). */
+const script = (src: string, data: Record<string, string> = {}) =>
+  ({
+    src,
+    getAttribute: (n: string) => data[n.slice(5).replace(/-(.)/g, (_, c: string) => c.toUpperCase())] ?? null,
+  }) as unknown as HTMLScriptElement;
 const base = 'https://shop.example/';
 
 describe('scriptOptions', () => {
