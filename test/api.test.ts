@@ -56,7 +56,7 @@ describe('cookie domain', () => {
 
 describe('start-up', () => {
   beforeEach(async () => {
-    // The refusal above reaches the earlier instances over their BroadcastChannel a little later.
+    // The refusal above may reach the earlier instances a little later (a storage event).
     await new Promise((r) => setTimeout(r, 20));
     vi.clearAllMocks();
     document.cookie = '__kla_off=; max-age=0';
