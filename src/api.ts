@@ -12,9 +12,8 @@ import { warn } from './warn';
 
 type Method = Exclude<keyof Klaviyo, 'push'>;
 
+/** The first four need an account and consent: until then they wait in memory (not stored, not sent). */
 const METHODS = 'identify track trackViewedItem reset account cookieDomain isIdentified flush consent'.split(' ') as Method[];
-/** The calls that need an account and consent: until then they wait in memory (not stored, not sent). */
-const HELD = METHODS.slice(0, 4);
 
 /**
  * The public `klaviyo` object. It decides whether calls are tracked at all: a private key turns
@@ -164,7 +163,7 @@ export function createApi(opts: Options) {
         else if (key && live() && name != 'cookieDomain') result = new Promise((settle) => held.push([name, args, settle]));
         else {
           const kept = !refused && consent() != 'denied';
-          if (kept && HELD.includes(name)) held.push([name, args]);
+          if (kept && METHODS.indexOf(name) < 4) held.push([name, args]);
           // What a method answers without a tracker (the others: undefined).
           const answers: Partial<Record<Method, unknown>> = {
             identify: {},
@@ -200,7 +199,7 @@ export function createApi(opts: Options) {
         const name = Array.isArray(entry) && entry[0];
         if (typeof entry == 'function') entry(api);
         else if (METHODS.includes(name)) (api as any)[name](...(entry as unknown[]).slice(1));
-        else warn('push() ignored: neither [method, ...args] nor a function.');
+        else warn('push() ignored: not [method, ...args] or a function.');
       } catch (e) {
         warn('function failed: ' + e);
       }

@@ -19,7 +19,7 @@ const start = (opts: Options): void => {
       return;
     }
     const { _api: api, _identified } = createApi(opts);
-    const entries = [w._learnq, w._klOnsite, w.klaviyo].flatMap(queued);
+    const entries = queued([w._learnq, w._klOnsite, w.klaviyo]);
     w.__klite = w.klaviyo = api;
     // Old references to Klaviyo's stub push onto `_klOnsite`; `_learnq.push` runs synchronously from now on.
     w._klOnsite = { push: api.push };

@@ -1,9 +1,9 @@
 import { backoff, retryable, retryAfter } from './backoff';
-import { guard } from './guard';
 import type { Visitor } from './identity';
 import type { Queue } from './queue';
 import { plan, prepare, type Parts, type Request } from './requests';
 import { post } from './transport';
+import { hear, tell } from './tabs';
 import { warn } from './warn';
 
 /** Calls are sent about a second after the first unsent one, so a burst goes as one request. */
@@ -22,33 +22,29 @@ export const LOCK = 'klite-send';
  *
  * Tabs share the IndexedDB queue, and one of them sends at a time: a pass runs under a Web Lock and
  * starts from what IndexedDB holds, so what another tab delivered is not sent again. A tab that
- * finds the lock taken nudges the holder over a BroadcastChannel instead of sending, and a pause
+ * finds the lock taken nudges the holder (tabs.ts) instead of sending, and a pause
  * one tab learns (Retry-After, back-off) is told to all. A tab that dies mid-send releases the lock
  * with its life; its calls are still in IndexedDB for the next pass (and `unique_id` makes a resend
  * harmless). Without Web Locks each tab sends on its own, and `unique_id` still deduplicates.
  */
 /** `wait()`: true while nothing may leave the browser (consent pending, or this tracker retired). */
-/** What a pass's requests came to (`failed`). */
-const SENT = 0;
-const RETRY = 1;
-const RATE_LIMITED = 2;
 
 export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string, companyId: string, wait: () => boolean) {
   /** Calls on their way, by key: true when sent with keepalive (that request outlives the page). */
   const inflight = new Map<string, boolean | undefined>();
   const locks: LockManager | undefined = navigator.locks;
-  let channel: BroadcastChannel | undefined;
-  guard(() => {
-    channel = new BroadcastChannel(LOCK);
-    channel.onmessage = (e) => {
-      retryAt = Math.max(retryAt, +e.data || 0);
-      schedule(Math.max(retryAt - Date.now(), 50));
-    };
+  // Another tab's pause, or its nudge (0) to this one, holding the lock, to send now.
+  hear(LOCK, (at) => {
+    retryAt = Math.max(retryAt, +at || 0);
+    schedule(Math.max(retryAt - Date.now(), 50));
   });
   let failures = 0;
   let retryAt = 0;
-  /** How this pass went so far: a request to retry stops its profile, a rate limit the whole pass. */
-  let failed: number = SENT;
+  /**
+   * How this pass went so far: 0 (all sent), else the status of a request to retry (1: no answer),
+   * which stops its profile; a 429, the account's rate limit, stops the whole pass.
+   */
+  let failed = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The flush under way, if any. */
   let running: Promise<number> | undefined;
@@ -63,7 +59,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   /** Nothing is sent for `ms` (or a longer pause already known); every tab is told. */
   const pause = (ms: number) => {
     retryAt = Math.max(retryAt, Date.now() + ms);
-    channel?.postMessage(retryAt);
+    tell(LOCK, retryAt);
   };
 
   /** Sends one request; false when it must be retried. */
@@ -78,8 +74,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     keys.forEach((k) => inflight.delete(k));
     if (retryable(status)) {
       pause(retryAfter(_retryAfter, Date.now()));
-      // A 429 is the account's rate limit: the whole pass stops, not only this profile.
-      failed = status == 429 ? RATE_LIMITED : RETRY;
+      failed = status || 1;
       return false;
     }
     if (status > 299) {
@@ -134,9 +129,9 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
         }
       return;
     }
-    failed = SENT;
-    for (const g of _groups) for (const r of g) if (failed == RATE_LIMITED || !(await send(r))) break;
-    if (failed != SENT) {
+    failed = 0;
+    for (const g of _groups) for (const r of g) if (failed == 429 || !(await send(r))) break;
+    if (failed) {
       pause(backoff(failures++));
       schedule(retryAt - Date.now());
     } else failures = 0;
@@ -150,7 +145,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     locks
       ? locks.request(LOCK, { ifAvailable: true }, (lock) => {
           if (lock) return send();
-          channel?.postMessage(0);
+          tell(LOCK, 0);
           schedule(5e3);
         })
       : send();

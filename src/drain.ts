@@ -11,5 +11,5 @@ export function drainOrder(entries: unknown[]): unknown[] {
   return entries.sort((a, b) => +first(b) - +first(a));
 }
 
-/** The entries of a pre-load queue, or none: a queue must be a real array to be drained (the array itself: the caller copies it into its own). */
-export const queued = (q: unknown): unknown[] => (Array.isArray(q) ? q : []);
+/** The entries of the pre-load queues, in a new list: a queue must be a real array to be drained (a stub object holds none). */
+export const queued = (queues: unknown[]): unknown[] => queues.filter(Array.isArray).flat();

@@ -38,6 +38,8 @@ describe('delivery pass', () => {
         return online;
       },
     });
+    // Nor window events: what other tabs tell (tabs.ts) is not heard here.
+    vi.stubGlobal('addEventListener', () => {});
   });
   afterEach(() => vi.unstubAllGlobals());
 

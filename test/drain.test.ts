@@ -24,9 +24,11 @@ describe('drainOrder', () => {
     ]);
   });
   it('drains only real arrays', () => {
-    expect(queued(undefined)).toEqual([]);
-    expect(queued({ push() {} })).toEqual([]);
+    expect(queued([undefined, { push() {} }])).toEqual([]);
     const q = [['track', 'X']];
-    expect(queued(q)).toEqual(q);
+    const fn = () => {};
+    const all = queued([q, { push() {} }, [fn, ['track', 'Y']]]);
+    expect(all).toEqual([['track', 'X'], fn, ['track', 'Y']]);
+    expect(all).not.toBe(q);
   });
 });

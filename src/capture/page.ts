@@ -1,3 +1,4 @@
+import { guard } from '../guard';
 import type { Extractor, Product } from '../types';
 import { nodeFromBigCommerce, nodeFromJsonLd, nodeFromOpenGraph, nodeFromShopify, parseJsonLd, toProduct, type Node } from './product';
 
@@ -39,16 +40,15 @@ export function readProduct(doc: Document, win: Record<string, any>, extract?: E
     () => nodeFromBigCommerce(win.BCData),
   ];
   let product: Product | undefined;
-  sources.forEach((source, i) => {
-    try {
+  // Markup klite does not own: one source that breaks must not stop the others (guard).
+  sources.forEach((source, i) =>
+    guard(() => {
       const found = source();
       // The merchant's extractor already speaks Klaviyo's keys; the others give schema.org nodes.
       // As JSON, without the fields left undefined (which would hide a less trusted source's).
       if (found) product = { ...JSON.parse(JSON.stringify(i ? toProduct(found) : found)), ...product };
-    } catch {
-      // Markup klite does not own: one source that breaks must not stop the others.
-    }
-  });
+    }),
+  );
   if (product) {
     product.ProductID ??= product.SKU;
     product.URL ||= url;
