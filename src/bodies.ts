@@ -15,12 +15,12 @@ export const eventText = (item: Item) =>
     attributes: { ...item._attributes, metric: { data: { type: 'metric', attributes: { name: item._metric } } } },
   });
 
-/** The profile a request is about, from its identifiers' JSON text. */
-export const profileRef = (ids: string) => '{"data":{"type":"profile","attributes":' + ids + '}}';
-
 /** `/client/profiles`: a profile update, its identifiers over its attributes. */
-export const profileBody = (item: Item, ids: string) =>
+export const profileBody = (item: Partial<Item>, ids: string) =>
   JSON.stringify({ data: { type: 'profile', attributes: { ...item._attributes, ...JSON.parse(ids) }, meta: item._meta } });
+
+/** The profile a request is about, from its identifiers' JSON text: a profile update without attributes. */
+export const profileRef = (ids: string) => profileBody({}, ids);
 
 const BULK_START = '{"data":{"type":"event-bulk-create","attributes":{"profile":';
 const BULK_EVENTS = ',"events":{"data":[';
