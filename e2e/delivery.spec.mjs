@@ -3,7 +3,7 @@ import { html, stubScript } from './pages.mjs';
 
 const page0 = (url, body = '', query) => html({ head: stubScript() + tag(url, query), body });
 
-test('identify and track reach Klaviyo in one bulk request, the profile update riding in it', async ({ page, api, open }) => {
+test('identify and track reach Klaviyo: profile, then one bulk request for the burst', async ({ page, api, open }) => {
   await open(page0(api.url));
   await page.evaluate(async () => {
     await klaviyo.identify({ email: 'sarah@example.com', first_name: 'Sarah', $city: 'Boston', plan: 'gold' });
@@ -15,7 +15,7 @@ test('identify and track reach Klaviyo in one bulk request, the profile update r
   expect(events[0].profile).toEqual({ email: 'sarah@example.com' });
   expect(events[1].value).toBe(12.5);
   const requests = await api.requests();
-  expect(requests.map((r) => r.path)).toEqual(['/client/event-bulk-create']);
+  expect(requests.map((r) => r.path)).toEqual(['/client/profiles', '/client/event-bulk-create']);
   const [profile] = await api.profiles();
   expect(profile.attributes).toMatchObject({ email: 'sarah@example.com', first_name: 'Sarah', location: { city: 'Boston' } });
   expect(profile.properties).toEqual({ plan: 'gold' });

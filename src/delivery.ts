@@ -39,6 +39,13 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     schedule(Math.max(retryAt - Date.now(), 50));
   });
   let failures = 0;
+  /**
+   * Passes that found the lock taken in a row: after one (a nudge unanswered for 5 s), this tab
+   * takes it. A holder that does not answer is a frozen page (WebKit keeps a page in its
+   * back/forward cache holding its locks); a live one only sends alongside, and `unique_id` keeps
+   * that harmless.
+   */
+  let waits = 0;
   let retryAt = 0;
   /**
    * How this pass went so far: 0 (all sent), else the status of a request to retry (1: no answer),
@@ -143,8 +150,12 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
    */
   const exclusive = (send: () => Promise<unknown>) =>
     locks
-      ? locks.request(LOCK, { ifAvailable: true }, (lock) => {
-          if (lock) return send();
+      ? locks.request(LOCK, waits ? { steal: true } : { ifAvailable: true }, (lock) => {
+          if (lock) {
+            waits = 0;
+            return send();
+          }
+          waits++;
           tell(LOCK, 0);
           schedule(5e3);
         })

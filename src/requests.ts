@@ -77,11 +77,9 @@ const request = (path: string, body: string, entries: Entry[], n = bytes(body)):
 /**
  * Turns queued calls into requests, grouped by profile. An anonymous call joins the visitor's
  * profile once they are identified and waits until then (expiring after ANONYMOUS_TTL). In a
- * group, events go one per `/client/events`, or up to MAX_EVENTS and maxBytes per
- * `/client/event-bulk-create`, never with a metric and `unique_id` pair twice in one request
- * (Klaviyo fails the whole request for that). A group's one profile update rides in its first bulk
- * request (whose profile takes attributes and meta, as `/client/profiles` does): `identify` and
- * 1,000 events are one request. Otherwise profile updates go first, one `/client/profiles` each.
+ * group, profile updates go first, one `/client/profiles` request each; events go one per
+ * `/client/events`, or up to MAX_EVENTS and maxBytes per `/client/event-bulk-create`, never with
+ * a metric and `unique_id` pair twice in one request (Klaviyo fails the whole request for that).
  * `parts`: the events' JSON, made ahead by `prepare` (what is missing is made here).
  */
 export function plan(
@@ -102,12 +100,7 @@ export function plan(
   const out: Group[] = [];
   for (const id in groups) {
     const profile = profileRef(id);
-    // The group's last profile update rides in its first bulk request (`head`: that request's
-    // profile; `rider` until it rode); earlier ones go before it, on their own, so the updates
-    // still apply in order.
-    const updates = groups[id].filter(([, item]) => item._kind == 'p');
-    let rider = updates.pop();
-    let head = rider ? profileBody(rider[1], id) : profile;
+    const profiles: Request[] = [];
     const requests: Request[] = [];
     let chunk: Entry[] = [];
     let texts: string[] = [];
@@ -116,10 +109,7 @@ export function plan(
     const cut = () => {
       if (chunk[1]) {
         // Its size without counting the body again: the texts' sizes (each with a comma, one too many) are known.
-        const entries = rider ? [rider, ...chunk] : chunk;
-        requests.push(request('event-bulk-create', bulkBody(head, texts), entries, BULK_BYTES + bytes(head) + size - 1));
-        head = profile;
-        rider = undefined;
+        requests.push(request('event-bulk-create', bulkBody(profile, texts), chunk, BULK_BYTES + bytes(profile) + size - 1));
       } else if (chunk[0]) {
         requests.push(request('events', eventBody(texts[0], profile), chunk));
       }
@@ -130,20 +120,21 @@ export function plan(
     };
     for (const entry of groups[id]) {
       const { _kind, _attributes, _metric } = entry[1];
-      if (_kind == 'p') continue;
+      if (_kind == 'p') {
+        profiles.push(request('profiles', profileBody(entry[1], id), [entry]));
+        continue;
+      }
       const [part, n] = eventPart(entry[1], parts);
       const pair = _metric + '\n' + _attributes.unique_id;
-      if (chunk[MAX_EVENTS - 1] || size + n > maxBytes - head.length - 99 || pairs[pair]) cut();
+      if (chunk.length >= MAX_EVENTS || size + n > maxBytes - profile.length - 99 || pairs[pair]) cut();
       chunk.push(entry);
       texts.push(part);
       size += n;
       pairs[pair] = 1;
     }
     cut();
-    // No bulk request to ride in: the update goes on its own.
-    if (rider) updates.push(rider);
     // Profile updates first, so an event's flow sees the profile's new properties.
-    out.push([...updates.map((e) => request('profiles', profileBody(e[1], id), [e])), ...requests]);
+    out.push(profiles.concat(requests));
   }
   return { _groups: out, _expired: expired };
 }

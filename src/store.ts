@@ -43,6 +43,9 @@ const chain = <T>(list: T[], op: (x: T) => IDBRequest) => {
  * (private modes, blocked, quota), klite says so once and stops using it: the queue keeps what it
  * has in memory, with a copy in localStorage. Never rejects.
  */
+/** How long a transaction may take, opening included (a cold open takes well under a second). */
+export const STUCK = 3000;
+
 export function openStore(): Store {
   let conn: Promise<IDBDatabase> | undefined;
   let off = false;
@@ -67,7 +70,10 @@ export function openStore(): Store {
       try {
         const tx = (await (conn ||= connect())).transaction('queue', mode);
         const result = op(tx.objectStore('queue'));
-        await promisifyRequest(tx);
+        // A transaction that never ends is given up after STUCK ms: WebKit keeps a page in its
+        // back/forward cache with its transaction open, which holds every other page's (seen: a
+        // return visit that never delivered anything).
+        await Promise.race([promisifyRequest(tx), new Promise((_, stuck) => setTimeout(stuck, STUCK))]);
         return result;
       } catch {
         forget();

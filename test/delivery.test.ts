@@ -116,4 +116,24 @@ describe('delivery pass', () => {
     await delivery._hidden();
     expect(sent).toEqual([undefined, true]);
   });
+
+  it('takes the send lock from a holder that leaves a nudge unanswered (a frozen page), not before', async () => {
+    const fetch = vi.fn(async () => new Response('', { status: 202 }));
+    vi.stubGlobal('fetch', fetch);
+    const asked: LockOptions[] = [];
+    // Another page holds the lock and never lets go: only a steal gets it.
+    const locks = {
+      request: (_: string, options: LockOptions, f: (lock: unknown) => unknown) => (asked.push(options), f(options.steal ? {} : null)),
+    };
+    vi.stubGlobal('navigator', { onLine: true, locks });
+    const queue = fakeQueue([entry(1)]);
+    const delivery = createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false);
+    expect(await delivery._flush()).toBe(1);
+    expect(fetch).not.toHaveBeenCalled();
+    expect(await delivery._flush()).toBe(0);
+    expect(asked).toEqual([{ ifAvailable: true }, { steal: true }]);
+    // Held again: it asks politely first.
+    await delivery._flush();
+    expect(asked[2]).toEqual({ ifAvailable: true });
+  });
 });

@@ -50,51 +50,6 @@ describe('plan', () => {
     expect(bulk.body.data.attributes.events.data.map((e: any) => e.attributes.metric.data.attributes.name)).toEqual(['A', 'B', 'C']);
   });
 
-  it("carries a group's one profile update in its first bulk request: identify and its events are one request", () => {
-    const update = profile({ first_name: 'S', properties: { plan: 'gold' } }, sarah, { patch_properties: { unset: ['old'] } });
-    const [[bulk, second]] = bodies([event('A', sarah), update, ...Array.from({ length: MAX_EVENTS + 1 }, () => event('B', sarah))]);
-    expect(bulk.path).toBe('/client/event-bulk-create');
-    expect(bulk.n).toBe(MAX_EVENTS + 1);
-    expect(bulk.body.data.attributes.profile.data).toEqual({
-      type: 'profile',
-      attributes: { first_name: 'S', properties: { plan: 'gold' }, email: 'sarah@example.com' },
-      meta: { patch_properties: { unset: ['old'] } },
-    });
-    // Once only: the next request names the profile, and no /client/profiles request is left.
-    expect(second.path).toBe('/client/event-bulk-create');
-    expect(second.body.data.attributes.profile.data.attributes).toEqual(sarah);
-    expect(plan([event('A', sarah), update, event('B', sarah)], anonymous, now)._groups[0].map((r) => r._path)).toEqual([
-      '/client/event-bulk-create',
-    ]);
-  });
-
-  it('sends a profile update on its own when there is no bulk request; of several, all but the last go first', () => {
-    expect(bodies([profile({ first_name: 'S' }, sarah), event('A', sarah)])[0].map((r) => r.path)).toEqual([
-      '/client/profiles',
-      '/client/events',
-    ]);
-    const two = bodies([profile({ first_name: 'S' }, sarah), event('A', sarah), event('B', sarah), profile({ last_name: 'M' }, sarah)]);
-    // The earlier update first, the later one with the events: applied in the order they were made.
-    expect(two[0].map((r) => [r.path, r.n])).toEqual([
-      ['/client/profiles', 1],
-      ['/client/event-bulk-create', 3],
-    ]);
-    expect(two[0][0].body.data.attributes.first_name).toBe('S');
-    expect(two[0][1].body.data.attributes.profile.data.attributes.last_name).toBe('M');
-  });
-
-  it('an update that names only the identifiers (its body is the bare profile) still rides, and leaves the queue with its request', () => {
-    const update = profile({ ...sarah }, sarah);
-    const [bulk] = plan([update, event('A', sarah), event('B', sarah)], anonymous, now)._groups[0];
-    expect(bulk._path).toBe('/client/event-bulk-create');
-    expect(bulk._entries[0]).toBe(update);
-    const alone = plan([update, event('A', sarah)], anonymous, now)._groups[0];
-    expect(alone.map((r) => [r._path, r._entries[0]])).toEqual([
-      ['/client/profiles', update],
-      ['/client/events', expect.anything()],
-    ]);
-  });
-
   it('keeps profiles apart: one group per set of identifiers', () => {
     const groups = bodies([event('A', sarah), event('B', { email: 'tom@example.com' }), event('C', sarah)]);
     expect(groups.map((g) => g.map((r) => r.n))).toEqual([[2], [1]]);
