@@ -13,6 +13,8 @@ export const KEEPALIVE_BUDGET = 6e4;
 
 /** The Web Lock that only one tab of the origin holds while it sends. */
 export const LOCK = 'klite-send';
+/** How long the lock may stay taken before this tab takes it (see `takenSince`). */
+export const STEAL_AFTER = 15e3;
 
 /**
  * Sends the queue to Klaviyo. A call leaves the queue only on a 2xx or a permanent refusal
@@ -40,12 +42,11 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   });
   let failures = 0;
   /**
-   * Passes that found the lock taken in a row: after one (a nudge unanswered for 5 s), this tab
-   * takes it. A holder that does not answer is a frozen page (WebKit keeps a page in its
-   * back/forward cache holding its locks); a live one only sends alongside, and `unique_id` keeps
-   * that harmless.
+   * Since when this tab has found the lock taken (0: it had it last): after STEAL_AFTER of that,
+   * it takes it. A holder that long is a frozen page (WebKit keeps a page in its back/forward
+   * cache holding its locks); a live one only sends alongside, and `unique_id` keeps that harmless.
    */
-  let waits = 0;
+  let takenSince = 0;
   let retryAt = 0;
   /**
    * How this pass went so far: 0 (all sent), else the status of a request to retry (1: no answer),
@@ -150,12 +151,12 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
    */
   const exclusive = (send: () => Promise<unknown>) =>
     locks
-      ? locks.request(LOCK, waits ? { steal: true } : { ifAvailable: true }, (lock) => {
+      ? locks.request(LOCK, takenSince && Date.now() - takenSince > STEAL_AFTER ? { steal: true } : { ifAvailable: true }, (lock) => {
           if (lock) {
-            waits = 0;
+            takenSince = 0;
             return send();
           }
-          waits++;
+          takenSince ||= Date.now();
           tell(LOCK, 0);
           schedule(5e3);
         })

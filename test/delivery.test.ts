@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDelivery } from '../src/delivery';
+import { createDelivery, STEAL_AFTER } from '../src/delivery';
 import type { Queue } from '../src/queue';
 import type { Entry } from '../src/requests';
 
@@ -128,12 +128,17 @@ describe('delivery pass', () => {
     vi.stubGlobal('navigator', { onLine: true, locks });
     const queue = fakeQueue([entry(1)]);
     const delivery = createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false);
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1e12);
+    for (let i = 0; i < 3; i++) expect(await delivery._flush()).toBe(1);
+    now.mockReturnValue(1e12 + STEAL_AFTER);
     expect(await delivery._flush()).toBe(1);
     expect(fetch).not.toHaveBeenCalled();
+    now.mockReturnValue(1e12 + STEAL_AFTER + 1);
     expect(await delivery._flush()).toBe(0);
-    expect(asked).toEqual([{ ifAvailable: true }, { steal: true }]);
+    now.mockRestore();
+    expect(asked.map((o) => !!o.steal)).toEqual([false, false, false, false, true]);
     // Held again: it asks politely first.
     await delivery._flush();
-    expect(asked[2]).toEqual({ ifAvailable: true });
+    expect(asked[5]).toEqual({ ifAvailable: true });
   });
 });
