@@ -36,6 +36,12 @@ const chain = <T>(list: T[], op: (x: T) => IDBRequest) => {
 };
 
 /**
+ * How long a transaction may take once the connection is open (one of 1,000 calls takes tens of
+ * ms): WebKit can leave one waiting for good behind a page frozen in its back/forward cache.
+ */
+export const STUCK = 3000;
+
+/**
  * The durable half of the queue: one IndexedDB transaction per call, on klite's own connection
  * (reads use getAllKeys, and values are read only for keys a tab does not hold yet). A connection
  * that closes or fails (WebKit losing it, another tab deleting the database, site data cleared)
@@ -43,9 +49,6 @@ const chain = <T>(list: T[], op: (x: T) => IDBRequest) => {
  * (private modes, blocked, quota), klite says so once and stops using it: the queue keeps what it
  * has in memory, with a copy in localStorage. Never rejects.
  */
-/** How long a transaction may take, opening included (a cold open takes well under a second). */
-export const STUCK = 3000;
-
 export function openStore(): Store {
   let conn: Promise<IDBDatabase> | undefined;
   let off = false;
