@@ -39,7 +39,7 @@ const chain = <T>(list: T[], op: (x: T) => IDBRequest) => {
  * How long a transaction may take once the connection is open (one of 1,000 calls takes tens of
  * ms): WebKit can leave one waiting for good behind a page frozen in its back/forward cache.
  */
-export const STUCK = 3000;
+export const STUCK = 5000;
 
 /**
  * The durable half of the queue: one IndexedDB transaction per call, on klite's own connection
