@@ -2,6 +2,7 @@ import { backoff, retryable, retryAfter } from './backoff';
 import type { Visitor } from './identity';
 import type { Queue } from './queue';
 import { plan, prepare, type Parts, type Request } from './requests';
+import { RECEIPT_KEYS, receipted } from './receipts';
 import { post } from './transport';
 import { hear, tell } from './tabs';
 import { warn } from './warn';
@@ -76,7 +77,10 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     const keys = entries.map(([k]) => k);
     // In flight once the request has left (post() calls fetch before it first waits): a closing
     // page stopped before that must not count these calls as on their way.
-    const outcome = post(endpoint, req._path, companyId, req._body, keepalive);
+    // A closing page's request in first-party mode (an endpoint path on the shop's origin) names
+    // its calls, for a receipt (receipts.ts).
+    const batch = keepalive && endpoint[0] == '/' && !keys[RECEIPT_KEYS] && keys.join('.');
+    const outcome = post(endpoint, req._path, companyId + (batch ? '&batch=' + batch : ''), req._body, keepalive);
     keys.forEach((k) => inflight.set(k, keepalive));
     const { _status: status, _retryAfter, _detail } = await outcome;
     keys.forEach((k) => inflight.delete(k));
@@ -106,9 +110,11 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     let parts: Parts | undefined;
     if (keepalive) queue._writeNow();
     else {
-      // Offline, or backing off: nothing to read back or plan yet (the `online` event flushes).
-      if (navigator.onLine === false) return;
+      // Backing off: nothing to read back or plan yet.
       if (Date.now() < retryAt) return schedule(retryAt - Date.now());
+      // What a closed page sent and the proxy's receipts say was accepted is not sent again.
+      const done = receipted();
+      if (done[0]) await queue._del(done);
       await queue._sync();
       parts = await prepare(queue._entries());
       // Consent may have been refused while the parts were made (and what a hiding page sent

@@ -13,11 +13,12 @@ export interface Outcome {
 
 /**
  * POSTs one JSON:API body to Klaviyo's client API; never rejects. `keepalive` lets the request
- * outlive the page (browsers cap those bodies at 64 KB in flight).
+ * outlive the page (browsers cap those bodies at 64 KB in flight). `account`: the company id,
+ * and in first-party mode the batch (`KEY&batch=ID`).
  */
-export async function post(endpoint: string, path: string, companyId: string, body: string, keepalive?: boolean): Promise<Outcome> {
+export async function post(endpoint: string, path: string, account: string, body: string, keepalive?: boolean): Promise<Outcome> {
   try {
-    const res = await fetch(endpoint + path + '?company_id=' + companyId, {
+    const res = await fetch(endpoint + path + '?company_id=' + account, {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.api+json', revision: REVISION },
       body,
@@ -27,12 +28,8 @@ export async function post(endpoint: string, path: string, companyId: string, bo
     return {
       _status: res.status,
       _retryAfter: res.headers.get('retry-after'),
-      _detail: res.ok
-        ? ''
-        : await res.json().then(
-            (j) => j.errors[0].detail,
-            () => '',
-          ),
+      // (Unreadable, as a 2xx's empty body is: the error's text.)
+      _detail: await res.json().then((j) => j.errors[0].detail, String),
     };
   } catch {
     return { _status: 0 };
