@@ -37,6 +37,25 @@ const noCapture = {
 
 const plugins = () => [resolve(), typescript({ tsconfig: './tsconfig.json', declaration: false, noEmitOnError: true })];
 
+/** The Worker's `klite:assets`: dist/klite.js (built above, first) and dist/stub.min.js (built before rollup) as texts. */
+const assets = {
+  name: 'klite-assets',
+  resolveId: (id) => (id == 'klite:assets' ? '\0klite-assets' : null),
+  load: (id) =>
+    id == '\0klite-assets'
+      ? ['script', 'stub']
+          .map((name, i) => `export const ${name} = ${JSON.stringify(readFileSync(['dist/klite.js', 'dist/stub.min.js'][i], 'utf8'))};`)
+          .join('\n')
+      : null,
+};
+/** The proxy runs on servers: not minified (its stack traces stay readable), Node's built-ins left to Node. */
+const server = (input, file, extra = []) => ({
+  input,
+  output: { file, format: 'es', banner: file.endsWith('-cli.mjs') ? '#!/usr/bin/env node' : undefined },
+  external: (id) => id.startsWith('node:'),
+  plugins: [...extra, ...plugins()],
+});
+
 export default [
   // The script tag: reads its own <script> element, installs window.klaviyo, drains stub queues.
   {
@@ -53,4 +72,8 @@ export default [
   },
   // npm: `import { init } from 'klite'`.
   { input: 'src/index.ts', output: { file: 'dist/klite.mjs', format: 'es' }, plugins: [...plugins(), minify()] },
+  // `klite/proxy` (Node, and the fetch handler for Next.js, Hydrogen…), the Worker, and the `klite-proxy` command.
+  server('src/proxy/node.ts', 'dist/proxy.mjs'),
+  server('src/proxy/worker.ts', 'dist/worker.mjs', [assets]),
+  server('src/proxy/bin.ts', 'dist/proxy-cli.mjs'),
 ];
