@@ -93,7 +93,13 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
       at: Date.now(),
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
-      headers: { revision: req.headers.revision, 'content-type': req.headers['content-type'] },
+      headers: {
+        revision: req.headers.revision,
+        'content-type': req.headers['content-type'],
+        'x-forwarded-for': req.headers['x-forwarded-for'],
+      },
+      // Which headers came (the proxy's tests: no cookie, no credentials); never their values.
+      headerNames: Object.keys(req.headers),
       body: raw,
       status: 0,
     });

@@ -9,7 +9,8 @@ import { guard } from './guard';
  * the calls themselves, so nothing is kept in the browser meanwhile; the proxy clears it on the
  * next request that carries it.
  */
-export const RECEIPT_KEYS = 20;
+/** A receipt is a cookie, sent with the shop's requests until the proxy clears it: 50 keys are about 1.3 KB. */
+export const RECEIPT_KEYS = 50;
 
 /** The calls of every receipt the page can see (a call forgotten twice is no harm: keys are never reused). */
 export const receipted = (): string[] =>
