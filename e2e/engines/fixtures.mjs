@@ -10,6 +10,7 @@ import { startServer } from '../../demo/server.mjs';
 import { eventCount, requestProblems } from '../endpoint-checks.mjs';
 import { stubScript } from '../pages.mjs';
 import { launch, missing } from './driver.mjs';
+import { nodeProxy } from '../../dist/proxy.mjs';
 
 export { expect };
 export const KEY = 'AbC123';
@@ -34,13 +35,24 @@ const PRELUDE = `<script>(function () {
   if (!/[?&]capture=1/.test(location.search)) window.kliteOptions = { capture: false };
 })();</script>`;
 
-/** The shop: pages registered by tests at /p/<n>, /dist/*, and /elsewhere (a page without klite). */
-async function startShop() {
+/**
+ * The shop: pages registered by tests at /p/<n>, /dist/*, /elsewhere (a page without klite), and
+ * klite's first-party proxy (dist/proxy.mjs) at /fp/<test>/: the endpoint's /t/<test>/ on the
+ * shop's own origin, as a shop running the proxy has it.
+ */
+async function startShop(endpoint) {
   const pages = new Map();
+  const proxies = new Map();
   let n = 0;
   const server = createServer(async (req, res) => {
     const { pathname: path, searchParams } = new URL(req.url, 'http://x');
     try {
+      const prefix = path.match(/^\/fp\/[\w-]+/)?.[0];
+      if (prefix) {
+        if (!proxies.has(prefix))
+          proxies.set(prefix, nodeProxy({ companyIds: [KEY], prefix, upstream: endpoint.url + prefix.replace('/fp/', '/t/') }));
+        return await proxies.get(prefix)(req, res);
+      }
       if (path.startsWith('/dist/')) {
         // `?delay=ms`: a slow CDN, so that a page queues calls before klite arrives.
         await new Promise((r) => setTimeout(r, Number(searchParams.get('delay')) || 0));
@@ -95,8 +107,8 @@ export const test = base.extend({
   ],
 
   shop: [
-    async ({}, use) => {
-      const shop = await startShop();
+    async ({ endpoint }, use) => {
+      const shop = await startShop(endpoint);
       await use(shop);
       await shop.close();
     },
@@ -110,6 +122,8 @@ export const test = base.extend({
     const get = async (what) => (await fetch(`${endpoint.url}/__inspect/${what}`)).json();
     const api = {
       url: `${endpoint.url}/t/${id}`,
+      /** The same, through the shop's first-party proxy: an endpoint path on the shop's origin. */
+      firstParty: `/fp/${id}`,
       events: () => get('events'),
       profiles: () => get('profiles'),
       requests: () => get('requests'),
@@ -119,6 +133,7 @@ export const test = base.extend({
       async run(n) {
         await fetch(`${endpoint.url}/__reset?test=${id}-${n}`, { method: 'POST' });
         api.url = `${endpoint.url}/t/${id}-${n}`;
+        api.firstParty = `/fp/${id}-${n}`;
       },
       eventCount: (n, timeout) => eventCount(api, n, timeout),
     };
@@ -155,9 +170,9 @@ export const test = base.extend({
   tab: async ({ session }, use) => use(await session.tab()),
 });
 
-/** The script tag merchants paste: `async` by default, pointed at the test's endpoint. */
-export const tag = (shop, api, { query = `company_id=${KEY}`, async = true } = {}) =>
-  `<script ${async ? 'async ' : ''}src="${shop.url}/dist/klite.js?${query}&endpoint=${encodeURIComponent(api.url)}"></script>`;
+/** The script tag merchants paste: `async` by default, pointed at the test's endpoint (`firstParty`: through the shop's proxy). */
+export const tag = (shop, api, { query = `company_id=${KEY}`, async = true, firstParty = false } = {}) =>
+  `<script ${async ? 'async ' : ''}src="${shop.url}/dist/klite.js?${query}&endpoint=${encodeURIComponent(firstParty ? api.firstParty : api.url)}"></script>`;
 
 /** Klaviyo's stub, loading klite from the shop (`src` null: it loads nothing). */
 export const stub = (shop, api, src = `'${shop.url}/dist/klite.js?company_id=${KEY}&endpoint=${encodeURIComponent(api.url)}'`) =>
