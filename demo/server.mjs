@@ -59,14 +59,27 @@ const json = (res, status, body, headers = {}) => {
 export const strictPolicy = (nonce, endpoint = "'self'") =>
   `default-src 'self'; script-src 'self' 'nonce-${nonce}'; connect-src 'self' ${endpoint}; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
-async function stubTag() {
+/**
+ * The built stub, as merchants paste it. Direct: klite.js from /dist/, sending to this server's
+ * endpoint by its origin, as to Klaviyo. First party: klite.js from the proxy at /kl/, sending to
+ * the path /kl, as a shop that runs klite's proxy has it.
+ */
+async function stubTag(firstParty) {
   const stub = await readFile(join(ROOT, 'dist/stub.min.js'), 'utf8');
-  const src = "'/dist/klite.js?company_id=" + DEMO_KEY + "&endpoint='+encodeURIComponent(location.origin)";
+  const src = firstParty
+    ? `'/kl/klite.js?company_id=${DEMO_KEY}&endpoint=/kl'`
+    : "'/dist/klite.js?company_id=" + DEMO_KEY + "&endpoint='+encodeURIComponent(location.origin)";
   return '<script>' + stub.trim().replace('"https://cdn.example.com/klite.js?company_id=PUBLIC_KEY"', src) + '</script>';
 }
 
-export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDir, rateLimits } = {}) {
+/** The demo's two ways of sending, chosen by the `demo_mode` cookie (`/__mode?to=…` sets it). */
+export const MODES = { direct: 'direct to the endpoint', 'first-party': "first party: through klite's proxy at /kl" };
+const modeOf = (req, fallback) => req.headers.cookie?.match(/(?:^|; )demo_mode=([\w-]+)/)?.[1] || fallback;
+
+export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDir, rateLimits, firstParty = false } = {}) {
   const options = { dataDir, rateLimits };
+  /** klite's proxy (dist/proxy.mjs) at /kl, in front of this server's own endpoint; made once the port is known. */
+  let proxy;
   let klaviyo = createKlaviyo(options);
   /** Fault rules, first active one applies: { status, count, until, ratio, rnd, latency, drop, retryAfter, match (a string the body must contain) }. */
   let faults = [];
@@ -100,6 +113,8 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
       },
       // Which headers came (the proxy's tests: no cookie, no credentials); never their values.
       headerNames: Object.keys(req.headers),
+      // Through klite's proxy (which adds the client's address), or straight from a browser.
+      via: req.headers['x-forwarded-for'] ? 'first-party' : 'direct',
       body: raw,
       status: 0,
     });
@@ -128,6 +143,11 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
     if (url.pathname === '/__inspect/requests') return json(res, 200, state.requests);
     if (url.pathname === '/__inspect/counters') return json(res, 200, state.counters);
     if (url.pathname === '/__inspector') return serveFile(res, 'demo/inspector.html');
+    if (url.pathname === '/__mode') {
+      const to = url.searchParams.get('to');
+      res.writeHead(303, { location: '/', ...(MODES[to] ? { 'set-cookie': `demo_mode=${to}; Path=/; SameSite=Lax` } : {}) });
+      return res.end();
+    }
     if (url.pathname === '/__reset' && req.method === 'POST') {
       current = url.searchParams.get('test') || undefined;
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -147,7 +167,7 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
     json(res, 404, { error: 'unknown control path' });
   }
 
-  async function serveFile(res, rel) {
+  async function serveFile(res, rel, mode = 'direct') {
     try {
       let body = await readFile(join(ROOT, rel));
       const headers = { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', 'cache-control': 'no-store' };
@@ -156,7 +176,11 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
         // scripts only with this response's nonce, no eval, requests only to the endpoint.
         const nonce = randomBytes(16).toString('base64');
         body = String(body)
-          .replace('<!-- klite:stub -->', await stubTag())
+          .replace('<!-- klite:stub -->', await stubTag(mode == 'first-party'))
+          .replace(
+            '<!-- klite:mode -->',
+            `Sending ${MODES[mode]} · <a href="/__mode?to=${mode == 'direct' ? 'first-party' : 'direct'}">switch to ${mode == 'direct' ? 'first party' : 'direct'}</a>`,
+          )
           .replace(/<script(?=[\s>])/g, `<script nonce="${nonce}"`);
         headers['content-security-policy'] = strictPolicy(nonce);
       }
@@ -168,14 +192,14 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
     }
   }
 
-  function serveStatic(res, pathname) {
+  function serveStatic(req, res, pathname) {
     const prefix = Object.keys(STATIC).find((p) => pathname.startsWith(p));
     let rel = normalize(decodeURIComponent(pathname.slice(prefix.length))).replace(/^(\.\.[/\\])+/, '');
     if (rel === '.' || rel.endsWith('/')) rel = join(rel === '.' ? '' : rel, 'index.html');
     // The journal is a single-page app: its deep links serve its one page.
     else if (rel.startsWith('spa/')) rel = 'spa.html';
     else if (!extname(rel)) rel += '.html';
-    return serveFile(res, join(STATIC[prefix], rel));
+    return serveFile(res, join(STATIC[prefix], rel), modeOf(req, firstParty ? 'first-party' : 'direct'));
   }
 
   const server = createServer(async (req, res) => {
@@ -209,18 +233,22 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
         res.writeHead(303, { location: '/cart' });
         return res.end();
       }
-      return await serveStatic(res, url.pathname);
+      if (url.pathname.startsWith('/kl/')) return await proxy(req, res);
+      return await serveStatic(req, res, url.pathname);
     } catch (e) {
       if (!res.headersSent) json(res, 500, { error: String(e) });
     }
   });
 
   return new Promise((resolve) => {
-    server.listen(port, host, () => {
+    server.listen(port, host, async () => {
       const url = `http://${host}:${server.address().port}`;
+      const { nodeProxy } = await import('../dist/proxy.mjs');
+      proxy = nodeProxy({ companyIds: [DEMO_KEY], prefix: '/kl', upstream: url });
       if (!quiet)
         console.log(
-          `klite demo shop: ${url}/\nlive inspector:  ${url}/__inspector\nendpoint:        ${url}/client/…  (data in ${dataDir})`,
+          `klite demo shop: ${url}/  (sending ${MODES[firstParty ? 'first-party' : 'direct']}; the home page switches)\n` +
+            `live inspector:  ${url}/__inspector\nendpoint:        ${url}/client/…  (data in ${dataDir})`,
         );
       resolve({
         url,
@@ -233,8 +261,11 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // `node demo/server.mjs [port] [--first-party]`
+  const args = process.argv.slice(2);
   startServer({
-    port: Number(process.argv[2] || process.env.PORT || 8787),
+    port: Number(args.find((a) => /^\d+$/.test(a)) || process.env.PORT || 8787),
+    firstParty: args.includes('--first-party'),
     quiet: false,
     dataDir: process.env.KLITE_DATA || join(ROOT, 'demo/data'),
   });

@@ -41,6 +41,35 @@ test('the demo shop: subscribe, view a product, add to cart, and see it all on t
   await inspector.screenshot({ path: test.info().outputPath('inspector.png'), fullPage: true });
 });
 
+test('first-party mode: the shop loads klite from, and sends through, its own origin (the proxy at /kl)', async ({
+  page,
+  api,
+  context,
+}) => {
+  // The home page's switch: a cookie the shop's pages read (the context's requests share the page's cookies).
+  expect((await page.request.get(api.url + '/__mode?to=first-party', { maxRedirects: 0 })).status()).toBe(303);
+  await page.goto(api.url + '/');
+  await expect(page.locator('main')).toContainText("Sending first party: through klite's proxy at /kl");
+  expect(await page.evaluate(() => [...document.scripts].some((s) => s.src.endsWith('/kl/klite.js?company_id=DEMO01&endpoint=/kl')))).toBe(
+    true,
+  );
+  await page.fill('#newsletter input[name=email]', 'first-party@example.com');
+  await page.click('#newsletter button');
+  await expect(page.locator('#newsletter')).toContainText('subscribed');
+  await page.click('text=Trail Boot');
+  await page.click('text=Add to cart');
+  await expect(page).toHaveURL(/\/cart$/);
+  const events = await api.eventCount(5);
+  expect(metrics(events)).toEqual(['Added to Cart', 'Viewed Product', '__activity__', '__activity__', '__activity__']);
+  const requests = await api.requests();
+  expect(requests.map((r) => r.via)).toEqual(requests.map(() => 'first-party'));
+  // The inspector counts re-sent events by mode: none were sent direct.
+  const inspector = await context.newPage();
+  await inspector.goto(api.url + '/__inspector');
+  await expect(inspector.locator('#resent-first-party')).toHaveText(/^\d+ of \d+ \(\d+%\)$/);
+  await expect(inspector.locator('#resent-direct')).toHaveText('–');
+});
+
 test('every storefront page serves, with klite installed through the stub', async ({ page, api }) => {
   for (const path of [
     '/',

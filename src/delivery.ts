@@ -110,7 +110,8 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     let parts: Parts | undefined;
     if (keepalive) queue._writeNow();
     else {
-      // Backing off: nothing to read back or plan yet.
+      // Offline, or backing off: nothing to read back or plan yet (the `online` event flushes).
+      if (navigator.onLine === false) return;
       if (Date.now() < retryAt) return schedule(retryAt - Date.now());
       // What a closed page sent and the proxy's receipts say was accepted is not sent again.
       const done = receipted();
