@@ -72,8 +72,9 @@ export default [
   },
   // npm: `import { init } from 'klite'`.
   { input: 'src/index.ts', output: { file: 'dist/klite.mjs', format: 'es' }, plugins: [...plugins(), minify()] },
-  // `klite/proxy` (Node, and the fetch handler for Next.js, Hydrogen…), the Worker, and the `klite-proxy` command.
-  server('src/proxy/node.ts', 'dist/proxy.mjs'),
+  // `klite/proxy` (the fetch handler: Next.js, Hydrogen, any runtime with fetch), `klite/proxy/node`, the Worker, and the `klite-proxy` command.
+  server('src/proxy/handler.ts', 'dist/proxy.mjs'),
+  server('src/proxy/node.ts', 'dist/proxy-node.mjs'),
   server('src/proxy/worker.ts', 'dist/worker.mjs', [assets]),
   server('src/proxy/bin.ts', 'dist/proxy-cli.mjs'),
 ];

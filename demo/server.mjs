@@ -78,7 +78,7 @@ const modeOf = (req, fallback) => req.headers.cookie?.match(/(?:^|; )demo_mode=(
 
 export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDir, rateLimits, firstParty = false } = {}) {
   const options = { dataDir, rateLimits };
-  /** klite's proxy (dist/proxy.mjs) at /kl, in front of this server's own endpoint; made once the port is known. */
+  /** klite's proxy (dist/proxy-node.mjs) at /kl, in front of this server's own endpoint; made once the port is known. */
   let proxy;
   let klaviyo = createKlaviyo(options);
   /** Fault rules, first active one applies: { status, count, until, ratio, rnd, latency, drop, retryAfter, match (a string the body must contain) }. */
@@ -243,7 +243,7 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
   return new Promise((resolve) => {
     server.listen(port, host, async () => {
       const url = `http://${host}:${server.address().port}`;
-      const { nodeProxy } = await import('../dist/proxy.mjs');
+      const { nodeProxy } = await import('../dist/proxy-node.mjs');
       proxy = nodeProxy({ companyIds: [DEMO_KEY], prefix: '/kl', upstream: url });
       if (!quiet)
         console.log(

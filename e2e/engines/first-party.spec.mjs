@@ -1,5 +1,5 @@
 // First-party mode in every engine: klite sending through the shop's own origin (klite's proxy,
-// dist/proxy.mjs, in front of the endpoint: fixtures.mjs), and receipts. A page that closes right
+// dist/proxy-node.mjs, in front of the endpoint: fixtures.mjs), and receipts. A page that closes right
 // after tracking sends its calls with keepalive and is gone before the answer; the next page view
 // would send them again. With receipts it forgets what was accepted: re-sent events after a
 // reload, and after a leave and return, at most 5% (the same flows without the proxy re-send

@@ -10,7 +10,7 @@ import { startServer } from '../../demo/server.mjs';
 import { eventCount, requestProblems } from '../endpoint-checks.mjs';
 import { stubScript } from '../pages.mjs';
 import { launch, missing } from './driver.mjs';
-import { nodeProxy } from '../../dist/proxy.mjs';
+import { nodeProxy } from '../../dist/proxy-node.mjs';
 
 export { expect };
 export const KEY = 'AbC123';
@@ -37,7 +37,7 @@ const PRELUDE = `<script>(function () {
 
 /**
  * The shop: pages registered by tests at /p/<n>, /dist/*, /elsewhere (a page without klite), and
- * klite's first-party proxy (dist/proxy.mjs) at /fp/<test>/: the endpoint's /t/<test>/ on the
+ * klite's first-party proxy (dist/proxy-node.mjs) at /fp/<test>/: the endpoint's /t/<test>/ on the
  * shop's own origin, as a shop running the proxy has it.
  */
 async function startShop(endpoint) {

@@ -2,6 +2,7 @@
 // (demo/klaviyo.mjs: Klaviyo's statuses, checks and error bodies) as its upstream on loopback:
 // routing, the allow-list, limits, upstream faults, what is stripped and passed, the cookies it
 // sets, and receipts. Every case runs in Node and in workerd alike.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -237,5 +238,68 @@ describe.each(runtimes)('proxy in %s', (runtime, start) => {
     // Not a batch klite makes: forwarded, no receipt.
     for (const bad of ['a;b', 'x'.repeat(41), Array(51).fill('k').join('.')])
       expect((await post('events', { query: '&batch=' + encodeURIComponent(bad) })).headers.getSetCookie(), bad).toEqual([]);
+  });
+});
+
+// `klite/proxy` as Next.js route handlers, Hydrogen (Oxygen) and other fetch runtimes take it:
+// the handler alone, called with the platform's Request.
+describe('klite/proxy, the fetch handler (dist/proxy.mjs)', () => {
+  const built = new URL('proxy.mjs', DIST);
+
+  it('needs nothing of Node: it runs wherever fetch does (Oxygen, Vercel, Deno…)', () => {
+    expect(readFileSync(built, 'utf8')).not.toMatch(/from ['"]node:|require\(/);
+  });
+
+  it('on https, the cookies it sets are Secure; the client address is the one the platform gives', async () => {
+    const { createProxy } = await import(built.href);
+    const handle = createProxy({ companyIds: [KEY], upstream: upstream.url, prefix: PREFIX });
+    await fetch(upstream.url + '/__reset', { method: 'POST' });
+    const request = new Request(`https://shop.example${PREFIX}/client/events?company_id=${KEY}&batch=k1.k2`, {
+      method: 'POST',
+      body: event(),
+      headers: { 'content-type': 'application/vnd.api+json', revision: '2026-07-15', cookie: '__kla_id=abc%3D' },
+    });
+    const res: Response = await handle(request, '192.0.2.10');
+    expect(res.status).toBe(202);
+    expect(res.headers.getSetCookie()).toEqual([
+      '__kla_id=abc%3D; Path=/; Max-Age=34560000; SameSite=Lax; Secure',
+      'klr_k1.k2=1; Path=/; Max-Age=86400; SameSite=Lax; Secure',
+    ]);
+    const [r] = (await (await fetch(upstream.url + '/__inspect/requests')).json()) as any[];
+    expect(r.headers['x-forwarded-for']).toBe('192.0.2.10');
+  });
+});
+
+describe('the klite-proxy command (dist/proxy-cli.mjs)', () => {
+  const cli = (args: string[]) => spawn(process.execPath, [new URL('proxy-cli.mjs', DIST).pathname, ...args]);
+
+  it('prints its URL and forwards there', async () => {
+    const child = cli(['--company-id', `${OTHER},${KEY}`, '--port', '0', '--upstream', upstream.url, '--prefix', PREFIX]);
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (d) => resolve(String(d)));
+        child.once('exit', (code) => reject(new Error('exited ' + code)));
+      });
+      const url = line.match(/klite-proxy: (http:\/\/127\.0\.0\.1:\d+\/kl)\/ → (\S+)/);
+      expect(url?.[2]).toBe(upstream.url);
+      await fetch(upstream.url + '/__reset', { method: 'POST' });
+      const res = await fetch(`${url![1]}/client/events?company_id=${KEY}`, {
+        method: 'POST',
+        body: event(),
+        headers: { revision: '2026-07-15' },
+      });
+      expect(res.status).toBe(202);
+      expect((await fetch(url![1] + '/klite.js')).status).toBe(200);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('refuses to start without public keys, saying how to call it', async () => {
+    const child = cli(['--company-id', 'pk_secret']);
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    expect(await new Promise((r) => child.once('exit', r))).toBe(1);
+    expect(err).toMatch(/--company-id takes public keys[\s\S]*usage: klite-proxy/);
   });
 });

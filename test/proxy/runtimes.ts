@@ -1,5 +1,5 @@
 // The proxy in the runtimes it ships for, started on loopback for the tests: Node's `http` with
-// the packaged adapter (dist/proxy.mjs), and the Worker (dist/worker.mjs) in `workerd`, the
+// the packaged adapter (dist/proxy-node.mjs), and the Worker (dist/worker.mjs) in `workerd`, the
 // open-source runtime of Cloudflare Workers, configured as a module worker the way a deployment
 // would be (environment bindings, outbound network).
 import { spawn } from 'node:child_process';
@@ -29,7 +29,7 @@ const DIST = new URL('../../dist/', import.meta.url);
 
 /** The packaged Node adapter on a server of its own. */
 export async function startNode(s: Settings): Promise<Running> {
-  const { nodeProxy } = await import(new URL('proxy.mjs', DIST).href);
+  const { nodeProxy } = await import(new URL('proxy-node.mjs', DIST).href);
   const server: Server = createServer(nodeProxy(s));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
