@@ -8,7 +8,7 @@ import { onHidden } from './lifecycle';
 import { createTracker, type Tracker } from './tracker';
 import type { Klaviyo, Options } from './types';
 import { whenSettled } from './settle';
-import { warn } from './warn';
+import { attempt, warn } from './warn';
 
 type Method = Exclude<keyof Klaviyo, 'push'>;
 
@@ -32,15 +32,8 @@ export function createApi(opts: Options) {
   let opened = false;
   /** Calls waiting for the tracker: with a resolver once it is on its way (it comes a task later). */
   const held: [Method, unknown[], ((value: unknown) => void)?][] = [];
-
-  /** Runs a step of auto-capture: one that throws turns it off, with a word, never the rest. */
-  const capture = <T>(f: () => T) => {
-    try {
-      return f();
-    } catch (e) {
-      warn('auto-capture off: ' + e);
-    }
-  };
+  /** A step of auto-capture that throws turns it off, with a word, never the rest. */
+  const OFF = 'auto-capture off: ';
 
   /** Calls are taken into the queue: consent granted, or pending with the merchant's leave to hold them in storage. */
   const live = () => !refused && (consent() == 'granted' || (consent() == 'pending' && opts.hold == 'storage'));
@@ -73,33 +66,27 @@ export function createApi(opts: Options) {
     // (When the page was hidden first, the scheduled run comes too: it finds the tracker, and nothing held.)
     booting = false;
     if (!live()) return;
-    try {
-      if (!tracker) {
-        const t: Tracker = (tracker = /*@__NOINLINE__*/ createTracker(
+    tracker ||= attempt(
+      'could not start: ',
+      () => {
+        const t: Tracker = /*@__NOINLINE__*/ createTracker(
           key!,
           endpointOf(opts.endpoint),
           () => tracker != t || consent() != 'granted',
           domain,
-        ));
-      }
-    } catch (e) {
-      // Calls keep waiting in memory: nothing is lost by this page, nothing thrown into it.
-      return warn('could not start: ' + e, true);
-    }
-    held.splice(0).forEach(([name, args, settle]) => {
-      let value: unknown;
-      try {
-        value = (tracker as any)[name](...args);
-      } catch (e) {
-        warn(name + '() failed: ' + e);
-      }
-      settle?.(value);
-    });
+        );
+        return t;
+      },
+      true,
+    );
+    // None when it could not start: calls keep waiting in memory (nothing lost, nothing thrown into the page).
+    if (!tracker) return;
+    held.splice(0).forEach(([name, args, settle]) => settle?.(attempt(name + '() failed: ', () => (tracker as any)[name](...args))));
     // Auto-capture's first look comes with the page's first tracker, after the calls that waited
     // for it (its reading of the page is a task of its own: start-up never adds up to a long task).
     if (!opened) {
       opened = true;
-      capture(() => first?.(going));
+      attempt(OFF, () => first?.(going));
     }
   };
 
@@ -152,16 +139,17 @@ export function createApi(opts: Options) {
   METHODS.forEach((name) => {
     api[name] = ((...args: unknown[]) => {
       const cb = typeof args.at(-1) == 'function' && (args.pop() as (v: unknown) => void);
-      let result: unknown;
-      try {
-        wake();
-        // Known here whether or not a tracker exists yet: a refusal erases the cookie where it is.
-        if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
-        if (name == 'account') result = account(args[0]);
-        else if (name == 'consent') result = consent(args[0], true);
-        else if (tracker && live()) result = (tracker as any)[name](...args);
-        else if (key && live() && name != 'cookieDomain') result = new Promise((settle) => held.push([name, args, settle]));
-        else {
+      // An async function's Promise is the browser's own, whatever the page did to window.Promise;
+      // its body runs at once.
+      const answer = (async () =>
+        attempt(name + '() failed: ', (): unknown => {
+          wake();
+          // Known here whether or not a tracker exists yet: a refusal erases the cookie where it is.
+          if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
+          if (name == 'account') return account(args[0]);
+          if (name == 'consent') return consent(args[0], true);
+          if (tracker && live()) return (tracker as any)[name](...args);
+          if (key && live() && name != 'cookieDomain') return new Promise((settle) => held.push([name, args, settle]));
           const kept = !refused && consent() != 'denied';
           if (kept && METHODS.indexOf(name) < 4) held.push([name, args]);
           // What a method answers without a tracker (the others: undefined).
@@ -172,45 +160,28 @@ export function createApi(opts: Options) {
             flush: held.length,
             cookieDomain: domain,
           };
-          result = answers[name];
-        }
-      } catch (e) {
-        warn(name + '() failed: ' + e);
-      }
-      // An async function's Promise is the browser's own, whatever the page did to window.Promise.
-      const answer = (async () => result)();
-      return cb
-        ? answer.then((value) => {
-            try {
-              cb(value);
-            } catch (e) {
-              warn('function failed: ' + e);
-            }
-            return value;
-          })
-        : answer;
+          return answers[name];
+        }))();
+      return cb ? answer.then((value) => (attempt('function failed: ', () => cb(value)), value)) : answer;
     }) as never;
   });
 
   /** `push([method, ...args, callback?])` or `push(fn)`, each entry in order: klaviyo.js's queue format. */
   api.push = (...entries: unknown[]) => {
-    for (const entry of entries) {
-      try {
+    for (const entry of entries)
+      attempt('function failed: ', () => {
         const name = Array.isArray(entry) && entry[0];
         if (typeof entry == 'function') entry(api);
         else if (METHODS.includes(name)) (api as any)[name](...(entry as unknown[]).slice(1));
         else warn('push() ignored: not [method, ...args] or a function.');
-      } catch (e) {
-        warn('function failed: ' + e);
-      }
-    }
+      });
     return undefined;
   };
 
   whenSettled(wake);
   // Auto-capture's hooks listen from now on (its calls, like the page's, start klite); its first
   // look at the page is the start-up's.
-  const first = capture(() => startCapture(api, opts.capture, live));
+  const first = attempt(OFF, () => startCapture(api, opts.capture, live));
   /**
    * The page is hidden or left: start-up is finished now if it was pending, then this page's calls
    * go. Heard here (lifecycle.ts), not by the tracker: one created while the event is dispatched

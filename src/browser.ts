@@ -3,7 +3,7 @@ import { scriptOptions } from './config';
 import { drainOrder, queued } from './drain';
 import { guard } from './guard';
 import type { Klaviyo, Options } from './types';
-import { warn } from './warn';
+import { attempt } from './warn';
 
 /**
  * The script-tag entry. Reads its options from its own <script>, replaces whatever stub is on the
@@ -12,22 +12,24 @@ import { warn } from './warn';
  */
 const start = (opts: Options): void => {
   const w = window as any;
-  try {
-    const loaded: Klaviyo | undefined = w.__klite;
-    if (loaded) {
-      if (opts.companyId) loaded.account(opts.companyId);
-      return;
-    }
-    const { _api: api, _identified } = createApi(opts);
-    const entries = queued([w._learnq, w._klOnsite, w.klaviyo]);
-    w.__klite = w.klaviyo = api;
-    // Old references to Klaviyo's stub push onto `_klOnsite`; `_learnq.push` runs synchronously from now on.
-    w._klOnsite = { push: api.push };
-    w._learnq = { push: api.push, isIdentified: _identified };
-    api.push(...drainOrder(entries));
-  } catch (e) {
-    warn('could not start: ' + e, true);
-  }
+  attempt(
+    'could not start: ',
+    () => {
+      const loaded: Klaviyo | undefined = w.__klite;
+      if (loaded) {
+        if (opts.companyId) loaded.account(opts.companyId);
+        return;
+      }
+      const { _api: api, _identified } = createApi(opts);
+      const entries = queued([w._learnq, w._klOnsite, w.klaviyo]);
+      w.__klite = w.klaviyo = api;
+      // Old references to Klaviyo's stub push onto `_klOnsite`; `_learnq.push` runs synchronously from now on.
+      w._klOnsite = { push: api.push };
+      w._learnq = { push: api.push, isIdentified: _identified };
+      api.push(...drainOrder(entries));
+    },
+    true,
+  );
 };
 
 // Evaluating klite reads its options (its own <script> is known only then) and replaces the
