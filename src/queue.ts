@@ -178,15 +178,11 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
      */
     _claim(ids: Ids, cid: string): void {
       const bound: Entry[] = [];
-      pending.forEach(([meta]) => meta._profile || meta._client != cid || (meta._profile = ids));
+      /** Binds a call made anonymously by `cid` (answering its new ids), or leaves it alone. */
+      const bind = (call: Meta | 0) => call && !call._profile && call._client == cid && (call._profile = ids);
+      pending.forEach(([meta]) => bind(meta));
       // Bound in place: a call may be in both maps, and in a write's list, as one object.
-      for (const map of [unsaved, items])
-        map.forEach((item, k) => {
-          if (item && !item._profile && item._client == cid) {
-            item._profile = ids;
-            bound.push([k, item]);
-          }
-        });
+      for (const map of [unsaved, items]) map.forEach((item, k) => bind(item) && bound.push([k, item as Item]));
       claims++;
       if (bound[0]) store._put(bound);
     },
