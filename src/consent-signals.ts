@@ -62,7 +62,7 @@ export function watchConsent(set: Set): void {
   // A default of denied is the state before the visitor answered (pending); an update is their answer.
   const gcm = (entry: any) =>
     guard(() => {
-      const v = entry?.[0] == 'consent' && entry[2] && (entry[2].analytics_storage || entry[2].ad_storage);
+      const v = entry?.[0] == 'consent' && (entry[2]?.analytics_storage || entry[2]?.ad_storage);
       if (v) set(v == 'granted' ? 'granted' : entry[1] == 'update' ? 'denied' : 'pending');
     });
   guard(() => {

@@ -70,11 +70,12 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     retryAt = Math.max(retryAt, Date.now() + ms);
     tell(LOCK, retryAt);
   };
+  /** The next flush once the pause is over. */
+  const resume = () => schedule(retryAt - Date.now());
 
   /** Sends one request; false when it must be retried. */
   const send = async (req: Request, keepalive?: boolean): Promise<boolean> => {
-    const entries = req._entries;
-    const keys = entries.map(([k]) => k);
+    const keys = req._entries.map(([k]) => k);
     // In flight once the request has left (post() calls fetch before it first waits): a closing
     // page stopped before that must not count these calls as on their way.
     // A closing page's request in first-party mode (an endpoint path on the shop's origin) names
@@ -90,11 +91,11 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       return false;
     }
     if (status > 299) {
-      if (entries[1]) {
+      if (keys[1]) {
         // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped.
         // A call that no longer plans (anonymous, and the visitor was reset meanwhile) waits for an
         // identity or its TTL, like any anonymous call.
-        for (const entry of entries)
+        for (const entry of req._entries)
           for (const group of plan([entry], visitor, 0)._groups) for (const r of group) if (!(await send(r, keepalive))) return false;
         return true;
       }
@@ -112,7 +113,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     else {
       // Offline, or backing off: nothing to read back or plan yet (the `online` event flushes).
       if (navigator.onLine === false) return;
-      if (Date.now() < retryAt) return schedule(retryAt - Date.now());
+      if (Date.now() < retryAt) return resume();
       // What a closed page sent and the proxy's receipts say was accepted is not sent again.
       const done = receipted();
       if (done[0]) await queue._del(done);
@@ -148,7 +149,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     for (const g of _groups) for (const r of g) if (failed == 429 || !(await send(r))) break;
     if (failed) {
       pause(backoff(failures++));
-      schedule(retryAt - Date.now());
+      resume();
     } else failures = 0;
   };
 

@@ -23,8 +23,8 @@ export function overCap(items: Held, max: number): string[] {
   const over = items.size - max;
   if (over <= 0) return [];
   // A value let go of (0) is always an event's: only events are let go of.
-  const events = [...items].filter(([, item]) => !item || item._kind == 'e');
-  return events
+  return [...items]
+    .filter(([, item]) => !item || item._kind == 'e')
     .sort(byKey)
     .slice(0, over)
     .map(([key]) => key);
@@ -32,11 +32,10 @@ export function overCap(items: Held, max: number): string[] {
 
 /**
  * The keys whose values the memory copy can let go of: events bound to a profile and safe in
- * IndexedDB, except this page's newest (`hold` bytes of them, by the JSON sizes in `sizes`).
+ * IndexedDB, except this page's newest (`room` bytes of them, by the JSON sizes in `sizes`).
  * Anonymous calls and profile updates stay whole, for claiming and the cap.
  */
-export function releasable(items: Held, sizes: Map<string, number>, unsaved: Map<string, Item>, hold = HOLD): string[] {
-  let room = hold;
+export function releasable(items: Held, sizes: Map<string, number>, unsaved: Map<string, Item>, room = HOLD): string[] {
   const out: string[] = [];
   for (const [key, item] of [...items].reverse()) {
     if (!item || item._kind != 'e' || !item._profile || unsaved.has(key)) continue;

@@ -92,9 +92,9 @@ export function plan(
   const groups: Record<string, Entry[]> = {};
   const expired: Entry[] = [];
   for (const entry of entries) {
-    const { _profile, _client, _accepted } = entry[1];
-    const ids = _profile || (_client == visitor._cid && isIdentified(visitor._ids) && visitor._ids);
-    if (now - _accepted > (ids ? TTL : ANONYMOUS_TTL)) expired.push(entry);
+    const item = entry[1];
+    const ids = item._profile || (item._client == visitor._cid && isIdentified(visitor._ids) && visitor._ids);
+    if (now - item._accepted > (ids ? TTL : ANONYMOUS_TTL)) expired.push(entry);
     else if (ids) (groups[JSON.stringify(ids)] ||= []).push(entry);
   }
   const out: Group[] = [];
@@ -109,7 +109,7 @@ export function plan(
     const cut = () => {
       if (chunk[1]) {
         // Its size without counting the body again: the texts' sizes (each with a comma, one too many) are known.
-        requests.push(request('event-bulk-create', bulkBody(profile, texts), chunk, BULK_BYTES + bytes(profile) + size - 1));
+        requests.push(request('event-bulk-create', bulkBody(profile, texts), chunk, BULK_BYTES - 1 + size + bytes(profile)));
       } else if (chunk[0]) {
         requests.push(request('events', eventBody(texts[0], profile), chunk));
       }
@@ -119,13 +119,13 @@ export function plan(
       pairs = {};
     };
     for (const entry of groups[id]) {
-      const { _kind, _attributes, _metric } = entry[1];
-      if (_kind == 'p') {
-        profiles.push(request('profiles', profileBody(entry[1], id), [entry]));
+      const item = entry[1];
+      if (item._kind == 'p') {
+        profiles.push(request('profiles', profileBody(item, id), [entry]));
         continue;
       }
-      const [part, n] = eventPart(entry[1], parts);
-      const pair = _metric + '\n' + _attributes.unique_id;
+      const [part, n] = eventPart(item, parts);
+      const pair = item._metric + '\n' + item._attributes.unique_id;
       if (chunk.length >= MAX_EVENTS || size + n > maxBytes - profile.length - 99 || pairs[pair]) cut();
       chunk.push(entry);
       texts.push(part);

@@ -92,7 +92,7 @@ export function openStore(): Store {
     _keys: () => run('readonly', (s) => s.getAllKeys()).then((keys) => keys?.result as string[] | undefined),
     _get: (keys) =>
       run('readonly', (s) => chain(keys, (k) => s.get(k))).then((got) =>
-        got ? keys.flatMap((k, i): Entry[] => (got[i].result ? [[k, JSON.parse(got[i].result)]] : [])) : [],
+        keys.flatMap((k, i): Entry[] => (got?.[i].result ? [[k, JSON.parse(got[i].result)]] : [])),
       ),
     _del: (keys) => run('readwrite', (s) => chain(keys, (k) => s.delete(k))),
     _clear: () => run('readwrite', (s) => s.clear()),

@@ -15,9 +15,8 @@ export interface Viewed extends Properties {
 export function addViewed(list: Viewed[] | undefined, item: Properties, now: number): Viewed[] {
   const id = (i: Properties) => String(i.ItemId ?? i.Title);
   const sec = Math.floor(now / 1000);
-  let kept = Array.isArray(list) ? list : [];
-  if (kept[0] && sec - kept[0].last_viewed_date > VIEWED_IDLE / 1000) kept = [];
-  const old = kept.find((i) => id(i) === id(item));
+  if (!Array.isArray(list) || (list[0] && sec - list[0].last_viewed_date > VIEWED_IDLE / 1000)) list = [];
+  const old = list.find((i) => id(i) === id(item));
   const entry: Viewed = { ...item, views: (old ? old.views : 0) + 1, last_viewed_date: sec };
-  return [entry, ...kept.filter((i) => i !== old)].slice(0, MAX_VIEWED);
+  return [entry, ...list.filter((i) => i !== old)].slice(0, MAX_VIEWED);
 }

@@ -32,20 +32,22 @@ export function addToCart(cart: Cart, product: Product, quantity: number, origin
   const { Price, ProductID, SKU, ProductName, URL, ImageURL, Categories } = product;
   const old = cart.items.find((l) => l.ProductID == ProductID && l.SKU == SKU);
   const q = quantity + (old ? old.Quantity : 0);
-  const items = cart.items
-    .filter((l) => l != old)
-    .concat({
-      ProductID,
-      SKU,
-      ProductName,
-      Quantity: q,
-      ItemPrice: Price,
-      RowTotal: Price == null ? undefined : Price * q,
-      ProductURL: URL,
-      ImageURL,
-      ProductCategories: Categories,
-    });
-  const next = { id: cart.id, items };
+  const next = {
+    id: cart.id,
+    items: cart.items
+      .filter((l) => l != old)
+      .concat({
+        ProductID,
+        SKU,
+        ProductName,
+        Quantity: q,
+        ItemPrice: Price,
+        RowTotal: Price == null ? undefined : Price * q,
+        ProductURL: URL,
+        ImageURL,
+        ProductCategories: Categories,
+      }),
+  };
   // AddedItemProductName, AddedItemProductID, AddedItemSKU, AddedItemCategories, AddedItemImageURL,
   // AddedItemURL, AddedItemPrice (and the product's other fields), AddedItemQuantity.
   const props: Properties = { AddedItemQuantity: quantity, ...cartProperties(next, origin + '/checkout') };
@@ -71,8 +73,8 @@ export const isCartAdd = (url: unknown) => /\/cart\/add|add[-_]to[-_]cart|\/cart
  */
 export function requestOf(body: any): [quantity: number, productId?: string] {
   const text = guard(() => decodeURIComponent(new URLSearchParams(body) + '')) || '';
-  const [, quantity] = /(?:quantity|qty)\W*(\d+)/i.exec(text) || [];
-  const [, productId] = /product_?id\W*(\w+)/i.exec(text) || [];
+  const quantity = /(?:quantity|qty)\W*(\d+)/i.exec(text)?.[1];
+  const productId = /product_?id\W*(\w+)/i.exec(text)?.[1];
   // Unstated or 0: one.
   return [+quantity! || 1, productId];
 }

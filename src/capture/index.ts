@@ -16,12 +16,11 @@ import { guard } from '../guard';
  */
 export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live: () => boolean): ((going?: boolean) => void) | undefined {
   if (!o || o.all === false) return;
-  const w = window as any;
   let readers: Readers | undefined;
   /** Page events run inside the page's own code paths: nothing may throw out of them, and nothing is read once consent is withdrawn. */
   const safely = (f: (r: Readers) => void) =>
     guard(() => {
-      if (live()) f((readers ||= /*@__NOINLINE__*/ createReaders(api, o, (g) => safely(g))));
+      if (live()) f((readers ||= /*@__NOINLINE__*/ createReaders(api, o, safely)));
     });
   const added = (body: unknown) => safely((r) => r._added(body));
 
@@ -32,10 +31,10 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
 
   if (o.cart !== false) {
     addEventListener('submit', (e) => safely((r) => r._submitted(e)));
-    const fetch = w.fetch;
+    const fetch = window.fetch;
     if (fetch)
-      w.fetch = function (this: unknown, input: any, init?: RequestInit) {
-        const response = fetch.apply(this, arguments);
+      window.fetch = function (this: unknown, input: any, init?: RequestInit) {
+        const response = fetch.apply(this, arguments as any);
         guard(() => {
           if (/post/i.test(init?.method || input?.method) && isCartAdd(input?.url ?? input))
             response.then(

@@ -5,15 +5,14 @@
  * when there is no number.
  */
 export function parsePrice(value: unknown): number | undefined {
-  let n = value;
   if (typeof value == 'string')
     // Greedy: `sep` is the last separator, `tail` what follows it.
-    n = parseFloat(
+    value = parseFloat(
       value.replace(/[^\d.,-]/g, '').replace(/^(.*)([.,])(.*)$/, (_, head: string, sep: string, tail: string) => {
         const decimal = head.includes(sep == '.' ? ',' : '.') || (!head.includes(sep) && tail.length != 3);
         return head.replace(/[.,]/g, '') + (decimal ? '.' : '') + tail;
       }),
     );
   // Anything but a finite number (or a string that reads as one) is no price.
-  return Number.isFinite(n) ? (n as number) : undefined;
+  return Number.isFinite(value) ? (value as number) : undefined;
 }

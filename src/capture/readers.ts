@@ -16,7 +16,6 @@ import { randomId } from '../ids';
  * timer as index.ts runs the hooks: guarded, and only while klite may capture.
  */
 export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: Readers) => void) => void) {
-  const w = window as any;
   const initialPath = location.pathname;
   // By default, the checkout pages of Shopify, WooCommerce, BigCommerce and Magento.
   const checkoutPath = new RegExp(o.checkoutPath || /\/checkouts?(\/|$)/);
@@ -25,7 +24,7 @@ export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: R
   let seen: Product | undefined;
 
   /** The page's product; a product without its own URL is at this page's. */
-  const product = (): Product | undefined => readProduct(document, w, o.extract, routeOf(location.href));
+  const product = (): Product | undefined => readProduct(document, window, o.extract, routeOf(location.href));
   const cart = (): Cart => {
     const c = load<Cart>(CART_KEY);
     return Array.isArray(c?.items) ? c! : { id: randomId(), items: [] };
@@ -34,20 +33,16 @@ export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: R
   const readers = {
     /** Viewed Product, once per route visit (see `page`). */
     _view(): void {
-      if (seen) return;
-      const p = product();
-      if (!p) return;
-      seen = p;
-      api.track('Viewed Product', p as Properties);
-      const { ProductName, ProductID, Categories, ImageURL, URL, Brand, Price, CompareAtPrice } = p;
+      if (seen || !(seen = product())) return;
+      api.track('Viewed Product', seen as Properties);
       api.trackViewedItem({
-        Title: ProductName,
+        Title: seen.ProductName,
         // readProduct has made the SKU the id when there is no other.
-        ItemId: ProductID,
-        Categories,
-        ImageUrl: ImageURL,
-        Url: URL,
-        Metadata: { Brand, Price, CompareAtPrice },
+        ItemId: seen.ProductID,
+        Categories: seen.Categories,
+        ImageUrl: seen.ImageURL,
+        Url: seen.URL,
+        Metadata: { Brand: seen.Brand, Price: seen.Price, CompareAtPrice: seen.CompareAtPrice },
       });
     },
 

@@ -5,9 +5,9 @@
  * The caller decides whether the URL really changed.
  */
 export function onRoute(changed: () => void): void {
-  const w = window as any;
   const later = () => setTimeout(changed);
-  if (w.navigation) return w.navigation.addEventListener('currententrychange', later);
+  const navigation = (window as any).navigation;
+  if (navigation) return navigation.addEventListener('currententrychange', later);
   for (const name of ['pushState', 'replaceState']) {
     const original = history[name as 'pushState'];
     history[name as 'pushState'] = function (this: History) {
