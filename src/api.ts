@@ -81,7 +81,11 @@ export function createApi(opts: Options) {
     );
     // None when it could not start: calls keep waiting in memory (nothing lost, nothing thrown into the page).
     if (!tracker) return;
-    held.splice(0).forEach(([name, args, settle]) => settle?.(attempt(name + '() failed: ', () => (tracker as any)[name](...args))));
+    held.splice(0).forEach(([name, args, settle]) => {
+      // Made first: `settle?.(…)` would skip the call itself for those held without a settle.
+      const value = attempt(name + '() failed: ', () => (tracker as any)[name](...args));
+      settle?.(value);
+    });
     // Auto-capture's first look comes with the page's first tracker, after the calls that waited
     // for it (its reading of the page is a task of its own: start-up never adds up to a long task).
     if (!opened) {

@@ -111,3 +111,21 @@ describe('start-up', () => {
     expect(tracker._hidden).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('calls held before there is a key', () => {
+  beforeEach(async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    vi.clearAllMocks();
+  });
+
+  it('reach the tracker, in order, once account() gives one', async () => {
+    const { _api: api } = createApi({});
+    expect(await api.track('First')).toBe(true);
+    await api.track('Second', { n: 2 });
+    await nextTask();
+    expect(createTracker).not.toHaveBeenCalled();
+    expect(await api.account('AbC123')).toBe('AbC123');
+    await Promise.resolve();
+    expect(tracker.track.mock.calls).toEqual([['First'], ['Second', { n: 2 }]]);
+  });
+});
