@@ -77,4 +77,6 @@ export default [
   server('src/proxy/node.ts', 'dist/proxy-node.mjs'),
   server('src/proxy/worker.ts', 'dist/worker.mjs', [assets]),
   server('src/proxy/bin.ts', 'dist/proxy-cli.mjs'),
+  // `klite snippet`: the paste-able block for other platforms.
+  server('src/cli/bin.ts', 'dist/klite-cli.mjs'),
 ];
