@@ -79,4 +79,6 @@ export default [
   server('src/proxy/bin.ts', 'dist/proxy-cli.mjs'),
   // `klite snippet`: the paste-able block for other platforms.
   server('src/cli/bin.ts', 'dist/klite-cli.mjs'),
+  // The same block for integrations (integrations/bigcommerce/…).
+  server('src/cli/snippet.ts', 'dist/snippet.mjs'),
 ];

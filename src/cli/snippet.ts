@@ -26,8 +26,8 @@ export function problem(o: SnippetOptions): string {
   return '';
 }
 
-/** The block: a comment saying what it is, then the stub loading klite.js with its options. */
-export function snippet(o: SnippetOptions, stub: string, version: string): string {
+/** The block: a comment saying what it is (unless `comment` is false), then the stub loading klite.js with its options. */
+export function snippet(o: SnippetOptions, stub: string, version: string, comment = true): string {
   const url = new URL(o.src || cdnUrl(version));
   url.searchParams.set('company_id', o.companyId);
   if (o.consent) url.searchParams.set('consent', o.consent);
@@ -37,5 +37,8 @@ export function snippet(o: SnippetOptions, stub: string, version: string): strin
   if (!stub.includes(placeholder)) throw new Error('the built stub does not name its placeholder URL');
   // The URL as a JS string in an HTML <script>: JSON quoting, and no "</" that could end the element.
   const src = JSON.stringify(url.href).replace(/</g, '\\u003c');
-  return `<!-- klite ${version}: Klaviyo tracking. Options: https://www.npmjs.com/package/klite#options -->\n<script>${stub.trim().replace(placeholder, src)}</script>\n`;
+  return (
+    (comment ? `<!-- klite ${version}: Klaviyo tracking. Options: https://www.npmjs.com/package/klite#options -->\n` : '') +
+    `<script>${stub.trim().replace(placeholder, src)}</script>\n`
+  );
 }
