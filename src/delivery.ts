@@ -78,8 +78,8 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     const keys = req._entries.map(([k]) => k);
     // In flight once the request has left (post() calls fetch before it first waits): a closing
     // page stopped before that must not count these calls as on their way.
-    // A closing page's request in first-party mode (an endpoint path on the shop's origin) names
-    // its calls, for a receipt (receipts.ts).
+    // A closing page's request in first-party mode (an endpoint path on the shop's origin, klite's
+    // proxy) names its calls, for a receipt (receipts.ts).
     const batch = keepalive && endpoint[0] == '/' && !keys[RECEIPT_KEYS] && keys.join('.');
     const outcome = post(endpoint, req._path, companyId + (batch ? '&batch=' + batch : ''), req._body, keepalive);
     keys.forEach((k) => inflight.set(k, keepalive));
@@ -115,6 +115,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       if (navigator.onLine === false) return;
       if (Date.now() < retryAt) return resume();
       // What a closed page sent and the proxy's receipts say was accepted is not sent again.
+      // (Read in every mode: one cookie read a pass, microseconds; no check of the mode for it.)
       const done = receipted();
       if (done[0]) await queue._del(done);
       await queue._sync();

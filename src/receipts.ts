@@ -1,6 +1,6 @@
 import { guard } from './guard';
 
-/**
+/*
  * Receipts, in first-party mode (the endpoint a path on the shop's own origin, served by klite's
  * proxy). A closing page's keepalive request names the calls it carries (their queue keys, at
  * most RECEIPT_KEYS of them); when Klaviyo accepts it, the proxy's answer sets the cookie
@@ -9,6 +9,7 @@ import { guard } from './guard';
  * the calls themselves, so nothing is kept in the browser meanwhile; the proxy clears it on the
  * next request that carries it.
  */
+
 /** A receipt is a cookie, sent with the shop's requests until the proxy clears it: 50 keys are about 1.3 KB. */
 export const RECEIPT_KEYS = 50;
 

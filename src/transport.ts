@@ -28,8 +28,13 @@ export async function post(endpoint: string, path: string, account: string, body
     return {
       _status: res.status,
       _retryAfter: res.headers.get('retry-after'),
-      // (Unreadable, as a 2xx's empty body is: the error's text.)
-      _detail: await res.json().then((j) => j.errors[0].detail, String),
+      // Read only on a refusal: a success's body is empty, and the console line says Klaviyo's words, not a parser's.
+      _detail: res.ok
+        ? ''
+        : await res.json().then(
+            (j) => j.errors[0].detail,
+            () => '',
+          ),
     };
   } catch {
     return { _status: 0 };

@@ -15,14 +15,8 @@ const fakeQueue = (entries: Entry[]) =>
     _sync: vi.fn(async () => {}),
     _entries: () => entries.slice(),
     _own: () => true,
-    _del: vi.fn(async (keys: string[]) =>
-      keys.forEach((k) =>
-        entries.splice(
-          entries.findIndex((e) => e[0] == k),
-          1,
-        ),
-      ),
-    ),
+    // Keys it does not hold (a receipt's for calls long gone) change nothing.
+    _del: vi.fn(async (keys: string[]) => entries.splice(0, entries.length, ...entries.filter(([k]) => !keys.includes(k)))),
     _size: () => entries.length,
     _trim: vi.fn(),
     _writeNow: vi.fn(),
@@ -115,6 +109,37 @@ describe('delivery pass', () => {
     // Its keepalive request outlives the page: a second hide does not send it a third time.
     await delivery._hidden();
     expect(sent).toEqual([undefined, true]);
+  });
+
+  it('first party: a closing page names its calls (at most 50) for a receipt; a receipt makes the next pass forget them', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => (urls.push(url), new Response(null, { status: 202 }))),
+    );
+    let cookie = '';
+    vi.stubGlobal('document', {
+      get cookie() {
+        return cookie;
+      },
+    });
+    const many = (n: number, from = 1) => Array.from({ length: n }, (_, i) => entry(from + i));
+    // Closing, through the proxy: the keys ride along; past 50 calls in one request, none do.
+    await createDelivery(fakeQueue(many(3)), { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)._hidden();
+    expect(urls.pop()).toBe('/kl/client/event-bulk-create?company_id=AbC123&batch=k1.k2.k3');
+    await createDelivery(fakeQueue(many(51)), { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)._hidden();
+    expect(urls.pop()).toBe('/kl/client/event-bulk-create?company_id=AbC123');
+    // Not closing, or not first party: no batch.
+    await createDelivery(fakeQueue(many(2)), { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)._flush();
+    expect(urls.pop()).toBe('/kl/client/event-bulk-create?company_id=AbC123');
+    await createDelivery(fakeQueue(many(2)), { _cid: 'c', _ids: sarah }, 'https://a.klaviyo.com', 'AbC123', () => false)._hidden();
+    expect(urls.pop()).toBe('https://a.klaviyo.com/client/event-bulk-create?company_id=AbC123');
+    // The next page: a receipt for k1 and k2 (and one for calls long gone); only k3 is sent.
+    cookie = 'a=1; klr_k1.k2=1; klr_gone=1';
+    const queue = fakeQueue(many(3));
+    await createDelivery(queue, { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)._flush();
+    expect(queue._del.mock.calls[0][0]).toEqual(['k1', 'k2', 'gone']);
+    expect(urls).toEqual(['/kl/client/events?company_id=AbC123']);
   });
 
   it('takes the send lock from a holder that leaves a nudge unanswered (a frozen page), not before', async () => {
