@@ -143,6 +143,8 @@ export function startServer({ port = 0, host = '127.0.0.1', quiet = true, dataDi
     if (url.pathname === '/__inspect/requests') return json(res, 200, state.requests);
     if (url.pathname === '/__inspect/counters') return json(res, 200, state.counters);
     if (url.pathname === '/__inspector') return serveFile(res, 'demo/inspector.html');
+    // What the inspector reads of this browser's klite storage (it runs on the shop's origin).
+    if (url.pathname === '/__held.mjs') return serveFile(res, 'demo/held.mjs');
     if (url.pathname === '/__mode') {
       const to = url.searchParams.get('to');
       res.writeHead(303, { location: '/', ...(MODES[to] ? { 'set-cookie': `demo_mode=${to}; Path=/; SameSite=Lax` } : {}) });

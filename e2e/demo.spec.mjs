@@ -148,3 +148,67 @@ window.tracker.identify({ email: 'npm@example.com' }).then(() => window.tracker.
   expect(events.every((e) => e.profile.email == 'npm@example.com')).toBe(true);
   expect(await page.evaluate(() => typeof window.klaviyo)).toBe('undefined');
 });
+
+test('the inspector shows what this browser holds and why: an anonymous Viewed Product, held until the visitor subscribes', async ({
+  page,
+  api,
+  context,
+}) => {
+  // Opened first, in a browser where klite never ran: it says so, and its look creates no database
+  // (klite would find one without its store).
+  const inspector = await context.newPage();
+  await inspector.goto(api.url + '/__inspector');
+  await expect(inspector.locator('#feed')).toContainText('Nothing received yet: klite has not started in this browser yet');
+  expect(await inspector.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toEqual([]);
+
+  // Browsing anonymously: klite starts on the quiet product page (3 s after its load), captures
+  // the product and keeps the calls in IndexedDB until the visitor is known.
+  await page.goto(api.url + '/products/trail-boot');
+  const viewed = inspector.locator('#held .held', { hasText: 'Viewed Product' });
+  await expect(viewed.locator('.badge.code')).toHaveText('anonymous');
+  await expect(viewed).toContainText('track ·');
+  await expect(inspector.locator('#feed')).toContainText(/Nothing received yet: klite holds \d+ calls for an anonymous visitor: subscribe/);
+  expect(await api.events()).toEqual([]);
+
+  // Subscribing identifies the visitor: the held calls leave the list and arrive.
+  await page.fill('#newsletter input[name=email]', 'held@example.com');
+  await page.click('#newsletter button');
+  await expect(inspector.locator('.event .metric', { hasText: 'Viewed Product' })).toHaveCount(1);
+  await expect(inspector.locator('#held .held')).toHaveCount(0);
+  await expect(inspector.locator('#held')).toContainText('klite holds nothing in this browser');
+  expect((await api.events()).find((e) => e.metric === 'Viewed Product').profile.email).toBe('held@example.com');
+});
+
+test('the inspector says why nothing arrives from a browser that refused consent (__kla_off)', async ({ page, api, context }) => {
+  await context.addCookies([{ name: '__kla_off', value: 'true', url: api.url }]);
+  await page.goto(api.url + '/products/trail-boot');
+  await page.waitForFunction(() => !!window.__klite);
+  const inspector = await context.newPage();
+  await inspector.goto(api.url + '/__inspector');
+  await expect(inspector.locator('#feed')).toContainText('Nothing received yet: consent refused in this browser (the __kla_off cookie)');
+  await expect(inspector.locator('#held')).toContainText('klite stores and sends nothing here');
+});
+
+test('the inspector shows a call backing off after failed attempts, and receives it once it goes through', async ({
+  page,
+  api,
+  context,
+}) => {
+  // The endpoint fails every request that carries a Viewed Product; the profile update goes through.
+  await api.faults([{ status: 503, match: 'Viewed Product' }]);
+  await page.goto(api.url + '/');
+  await page.fill('#newsletter input[name=email]', 'retry@example.com');
+  await page.click('#newsletter button');
+  await expect(page.locator('#newsletter')).toContainText('subscribed');
+  await page.click('text=Trail Boot');
+  const inspector = await context.newPage();
+  await inspector.goto(api.url + '/__inspector');
+  const viewed = inspector.locator('#held .held', { hasText: 'Viewed Product' });
+  await expect(viewed.locator('.badge.code')).toHaveText('backing off');
+  await expect(viewed).toContainText(/\d+ attempts? failed, the last with 503: klite retries with back-off/);
+  // The endpoint recovers; leaving the page sends its calls at once (keepalive ignores the back-off).
+  await api.faults([]);
+  await page.goto(api.url + '/cart');
+  await expect(inspector.locator('.event:not(.duplicate) .metric', { hasText: 'Viewed Product' })).toHaveCount(1);
+  await expect(viewed).toHaveCount(0);
+});
