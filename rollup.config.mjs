@@ -52,7 +52,8 @@ const assets = {
 const server = (input, file, extra = []) => ({
   input,
   output: { file, format: 'es', banner: file.endsWith('-cli.mjs') ? '#!/usr/bin/env node' : undefined },
-  external: (id) => id.startsWith('node:'),
+  // playwright-core: `klite check`'s browser driver, an optional peer imported only by that command.
+  external: (id) => id.startsWith('node:') || id == 'playwright-core',
   plugins: [...extra, ...plugins()],
 });
 
@@ -77,8 +78,10 @@ export default [
   server('src/proxy/node.ts', 'dist/proxy-node.mjs'),
   server('src/proxy/worker.ts', 'dist/worker.mjs', [assets]),
   server('src/proxy/bin.ts', 'dist/proxy-cli.mjs'),
-  // `klite snippet`: the paste-able block for other platforms.
+  // `klite snippet`: the paste-able block for other platforms; `klite check`: what klite would send from a page.
   server('src/cli/bin.ts', 'dist/klite-cli.mjs'),
+  // `klite check`'s probe, run in the checked page beside klite.js (a dev tool: never in klite.js).
+  { input: 'src/cli/check-page.ts', output: { file: 'dist/check-page.js', format: 'iife' }, plugins: [...plugins(), minify()] },
   // The same block for integrations (integrations/bigcommerce/…).
   server('src/cli/snippet.ts', 'dist/snippet.mjs'),
 ];

@@ -22,16 +22,15 @@ const item = (scope: Element): Node => {
 export const microdata = (root: ParentNode): Node[] => [...root.querySelectorAll('[itemscope]:not([itemprop])')].map(item);
 
 /**
- * The product this page is about, merged from every source that states one, field by field in
- * order of trust: a merchant's extractor, JSON-LD, microdata, OpenGraph product tags, then the
- * globals platforms expose (Shopify's `ShopifyAnalytics.meta`, BigCommerce's `BCData`), so that
- * e.g. Shopify's product id completes its JSON-LD. Undefined on pages about no product, or several.
- * `url`: the product's URL when no source states one (the page's).
+ * The sources of a page's product, in order of trust: a merchant's extractor, JSON-LD, microdata,
+ * OpenGraph product tags, then the globals platforms expose (Shopify's `ShopifyAnalytics.meta`,
+ * BigCommerce's `BCData`), so that e.g. Shopify's product id completes its JSON-LD. Each answers
+ * what it found (see fromSource); `klite check` (cli/check-page.ts) reads them one by one.
  */
-export function readProduct(doc: Document, win: Record<string, any>, extract?: Extractor, url?: string): Product | undefined {
+export function productSources(doc: Document, win: Record<string, any>, extract?: Extractor) {
   const og: Record<string, string> = {};
   doc.querySelectorAll('meta[property]').forEach((m) => (og[m.getAttribute('property')!] = (m as HTMLMetaElement).content));
-  const sources = [
+  return [
     () => extract && extract(doc, win),
     () => nodeFromJsonLd(parseJsonLd([...doc.querySelectorAll('script[type="application/ld+json"]')].map((s) => s.textContent!))),
     () => nodeFromJsonLd(microdata(doc)),
@@ -39,14 +38,27 @@ export function readProduct(doc: Document, win: Record<string, any>, extract?: E
     () => nodeFromShopify(win.ShopifyAnalytics?.meta),
     () => nodeFromBigCommerce(win.BCData),
   ];
+}
+
+/**
+ * Source `i`'s result under Klaviyo's keys: the merchant's extractor already speaks them, the
+ * others give schema.org nodes. As JSON, without the fields left undefined (which would hide a
+ * less trusted source's in the merge).
+ */
+export const fromSource = (found: any, i: number): Product => JSON.parse(JSON.stringify(i ? toProduct(found) : found));
+
+/**
+ * The product this page is about, merged from every source that states one (productSources),
+ * field by field in order of trust. Undefined on pages about no product, or several.
+ * `url`: the product's URL when no source states one (the page's).
+ */
+export function readProduct(doc: Document, win: Record<string, any>, extract?: Extractor, url?: string): Product | undefined {
   let product: Product | undefined;
   // Markup klite does not own: one source that breaks must not stop the others (guard).
-  sources.forEach((source, i) =>
+  productSources(doc, win, extract).forEach((source, i) =>
     guard(() => {
       const found = source();
-      // The merchant's extractor already speaks Klaviyo's keys; the others give schema.org nodes.
-      // As JSON, without the fields left undefined (which would hide a less trusted source's).
-      if (found) product = { ...JSON.parse(JSON.stringify(i ? toProduct(found) : found)), ...product };
+      if (found) product = { .../*@__INLINE__*/ fromSource(found, i), ...product };
     }),
   );
   if (product) {

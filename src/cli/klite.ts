@@ -1,15 +1,23 @@
 // The `klite` command (package.json "bin"). `klite snippet --company-id ABC123 [--consent
-// pending] [--src URL] [--endpoint /kl] [--no-capture cart,forms]` prints the paste-able block.
+// pending] [--src URL] [--endpoint /kl] [--no-capture cart,forms]` prints the paste-able block;
+// `klite check <url | page.html>` prints what klite would send from a page (check.ts).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { check, CHECK_USAGE } from './check';
 import { problem, snippet } from './snippet';
 
 const USAGE =
-  'usage: klite snippet --company-id <public key> [--consent pending] [--src <klite.js URL>] [--endpoint /kl] [--no-capture cart,forms]';
+  'usage: klite snippet --company-id <public key> [--consent pending] [--src <klite.js URL>] [--endpoint /kl] [--no-capture cart,forms]\n' +
+  CHECK_USAGE.replace('usage:', '      ');
 
-/** Runs the command; answers its exit code. Beside dist/: the built stub and the package's version. */
-export function main(argv: string[], out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): number {
+/** Runs the command; answers its exit code (a Promise of it for `check`). Beside dist/: the built stub and the package's version. */
+export function main(
+  argv: string[],
+  out = (s: string) => void process.stdout.write(s),
+  err = (s: string) => void process.stderr.write(s),
+): number | Promise<number> {
   const [command, ...rest] = argv;
+  if (command == 'check') return check(rest, out, err);
   if (command != 'snippet') {
     err(USAGE + '\n');
     return command == 'help' || command == '--help' ? 0 : 1;
