@@ -173,11 +173,67 @@ test('a custom storefront with only OpenGraph product tags', async ({ page, api 
   });
 });
 
+// More storefront shapes (test/capture/corpus.test.ts reads them all): Viewed Product alone.
+for (const [file, path, viewed] of [
+  [
+    'prestashop17-product',
+    '/fr/hommes/1-1-t-shirt-imprime-colibri.html',
+    {
+      ProductName: 'T-shirt imprimé colibri',
+      ProductID: 'demo_1',
+      SKU: 'demo_1',
+      ImageURL: 'https://boutique.example/2-large_default/t-shirt-imprime-colibri.jpg',
+      URL: 'https://boutique.example/fr/hommes/1-1-t-shirt-imprime-colibri.html#/1-taille-s/8-couleur-blanc',
+      Price: 22.944,
+      Currency: 'EUR',
+    },
+  ],
+  [
+    'squarespace-product',
+    '/shop/p/ceramic-pour-over',
+    {
+      ProductName: 'Ceramic Pour-Over',
+      ProductID: 'SQ7716352',
+      SKU: 'SQ7716352',
+      ImageURL: 'http://static1.squarespace.example/static/5f1/t/64a/pour-over.jpg?format=1500w',
+      URL: 'https://kilngoods.example/shop/p/ceramic-pour-over',
+      Brand: 'Kiln Goods',
+      Price: 48,
+      Currency: 'USD',
+    },
+  ],
+  [
+    'shopify-legacy-product',
+    '/products/wool-beanie',
+    {
+      ProductName: 'Wool Beanie',
+      ProductID: '8123',
+      SKU: 'WB-RED',
+      Categories: ['Hats'],
+      URL: '/products/wool-beanie',
+      Brand: 'Harbour',
+      Price: 24,
+      Currency: 'CAD',
+    },
+  ],
+]) {
+  test(`product page: ${file}`, async ({ page, api }) => {
+    const go = await shop(page, api, { [path]: file });
+    await go(path);
+    const { $use_ip, $is_session_activity, ...props } = one(await api.eventCount(2), 'Viewed Product')[0].properties;
+    expect(props).toEqual({ ...viewed, URL: viewed.URL.startsWith('/') ? origin(api) + viewed.URL : viewed.URL });
+  });
+}
+
 for (const [file, path] of [
   ['category-itemlist', '/collections/footwear'],
   ['article', '/blogs/care/wax'],
   ['related-carousel', '/pages/picks'],
   ['woocommerce-category', '/product-category/outerwear/'],
+  ['prestashop17-category', '/fr/3-vetements'],
+  ['blog-post-product', '/blogs/journal/five-autumn-trails'],
+  ['lookbook', '/pages/lookbook'],
+  ['buying-guide', '/guides/choosing-a-tent'],
 ]) {
   test(`not a product page: ${file}`, async ({ page, api }) => {
     const go = await shop(page, api, { [path]: file });

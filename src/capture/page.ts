@@ -1,25 +1,32 @@
 import { guard } from '../guard';
 import type { Extractor, Product } from '../types';
+import { notItsOwn } from './editorial';
 import { nodeFromBigCommerce, nodeFromJsonLd, nodeFromOpenGraph, nodeFromShopify, parseJsonLd, toProduct, type Node } from './product';
 
 export type { Extractor };
 
 /**
- * A microdata item as a JSON-LD node: its `itemtype` as `@type`, each of its own `itemprop`s
- * (the first of a name) as a field — `content`, `src`, `href` or the text — and nested items as nodes.
+ * A microdata item as a JSON-LD node: its `itemtype` as `@type`, each of its own `itemprop`s as a
+ * field — `content`, `src`, `href` or the text (the first of a name) — and nested items as a list
+ * of nodes: all of those of a name, so that a list's elements and several offers all count.
  */
 const item = (scope: Element): Node => {
   const node: Node = { '@type': scope.getAttribute('itemtype') };
   for (const el of scope.querySelectorAll('[itemprop]'))
-    if (el.parentElement!.closest('[itemscope]') == scope)
-      node[el.getAttribute('itemprop')!] ??= el.hasAttribute('itemscope')
-        ? item(el)
-        : el.getAttribute('content') || el.getAttribute('src') || el.getAttribute('href') || el.textContent!.trim();
+    if (el.parentElement!.closest('[itemscope]') == scope) {
+      const name = el.getAttribute('itemprop')!;
+      if (el.hasAttribute('itemscope')) node[name] = [].concat(node[name] || [], item(el) as never);
+      else node[name] ??= el.getAttribute('content') || el.getAttribute('src') || el.getAttribute('href') || el.textContent!.trim();
+    }
   return node;
 };
 
-/** The page's top-level microdata items, read as JSON-LD would state them. */
-export const microdata = (root: ParentNode): Node[] => [...root.querySelectorAll('[itemscope]:not([itemprop])')].map(item);
+/**
+ * The page's top-level microdata items, read as JSON-LD would state them. Items inside a product's
+ * element are part of its page (PrestaShop's accessories, a pack's contents), not other products it is about.
+ */
+export const microdata = (root: ParentNode): Node[] =>
+  [...root.querySelectorAll('[itemscope]:not([itemprop])')].filter((e) => !e.parentElement?.closest('[itemtype*=Product]')).map(item);
 
 /**
  * The sources of a page's product, in order of trust: a merchant's extractor, JSON-LD, microdata,
@@ -61,6 +68,8 @@ export function readProduct(doc: Document, win: Record<string, any>, extract?: E
       if (found) product = { .../*@__INLINE__*/ fromSource(found, i), ...product };
     }),
   );
+  // An editorial page's product is not its own (editorial.ts): not a product page.
+  if (product && notItsOwn(doc, product.URL)) return;
   if (product) {
     product.ProductID ??= product.SKU;
     product.URL ||= url;

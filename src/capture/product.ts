@@ -31,11 +31,12 @@ export function toProduct(node: Node): Product {
   const p: Product = {
     ProductName: text(get('name')),
     ProductID: text(node.productGroupID ?? get('productID')),
-    SKU: text(get('sku')),
+    // Squarespace states the SKU on the offer only.
+    SKU: text(get('sku') ?? offer.sku),
     Categories: category ? [].concat(category).map(String) : undefined,
     ImageURL: field(first(get('image')), 'url'),
     URL: text(get('url')),
-    Brand: field(get('brand'), 'name'),
+    Brand: field(first(get('brand')), 'name'),
     Price: parsePrice(offer.price ?? offer.lowPrice),
     Currency: text(offer.priceCurrency),
   };
@@ -92,7 +93,8 @@ export function nodeFromShopify(meta: Node | undefined): Node | undefined {
   const variant: Node = first(product?.variants) || {};
   if (product)
     return {
-      name: variant.name,
+      // The product's title: a variant's name is `Title - Variant` (its public_title).
+      name: variant.name?.replace(' - ' + variant.public_title, ''),
       productID: product.id,
       sku: variant.sku,
       category: product.type,

@@ -4,6 +4,8 @@ import { parsePrice } from '../../src/capture/price';
 describe('parsePrice', () => {
   it.each([
     ['19.99', 19.99],
+    // A plain number is schema.org's form: its point is a decimal point, whatever the digits after it.
+    ['22.944', 22.944],
     ['$1,299.00', 1299],
     ['1.299,00', 1299],
     ['12,50 €', 12.5],
