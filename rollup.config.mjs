@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 // names never start with `_` (except `_kx`, kept in `reserved`). The fields of a stored call are
 // internal too, but their mangled names are a stored format: mangle.json pins each one.
 const pinned = JSON.parse(readFileSync(new URL('./mangle.json', import.meta.url), 'utf8')).props;
-const minify = () =>
+const minify = (format = {}) =>
   terser({
     ecma: 2020,
     compress: {
@@ -25,8 +25,11 @@ const minify = () =>
     mangle: { properties: { regex: /^_[a-z]/i, reserved: ['_kx', '_learnq', '_klOnsite'] } },
     // A fresh copy per bundle: terser adds the names it makes to the cache it is given.
     nameCache: { props: { props: { ...pinned } } },
-    format: { comments: false },
+    format: { comments: false, ...format },
   });
+
+/** Its console lines say `•` and `←`: escaped, so a CDN serving the file without a charset cannot garble them. */
+const ASCII = { ascii_only: true };
 
 /** Replaces auto-capture with a no-op: the core-only bundle. */
 const noCapture = {
@@ -71,6 +74,11 @@ export default [
     output: { file: 'dist/klite.core.js', format: 'iife', strict: false },
     plugins: [noCapture, ...plugins(), minify()],
   },
+  // Debug mode's view (README "Debug a live shop"): loaded on demand by klite.js from beside it, never part of it.
+  // Minified with the same pinned names: it reads the stored calls.
+  { input: 'src/debug/browser.ts', output: { file: 'dist/klite-debug.js', format: 'iife' }, plugins: [...plugins(), minify(ASCII)] },
+  // `klite/debug`: the same view for npm users.
+  { input: 'src/debug/index.ts', output: { file: 'dist/debug.mjs', format: 'es' }, plugins: [...plugins(), minify(ASCII)] },
   // npm: `import { init } from 'klite'`.
   { input: 'src/index.ts', output: { file: 'dist/klite.mjs', format: 'es' }, plugins: [...plugins(), minify()] },
   // `klite/proxy` (the fetch handler: Next.js, Hydrogen, any runtime with fetch), `klite/proxy/node`, the Worker, and the `klite-proxy` command.

@@ -45,9 +45,10 @@ const visit = (f) => {
 };
 [...graph.keys()].sort().forEach((f) => state.has(f) || visit(f));
 
-// cli/ is not in any bundle merchants load: `klite check`'s probe reads pages with capture/'s readers.
+// cli/ and debug/ are not in any bundle merchants load with the core: `klite check`'s probe and
+// klite-debug.js (a script of its own) read pages with capture/'s readers.
 for (const [f, deps] of graph)
-  if (!name(f).startsWith('capture/') && !name(f).startsWith('cli/') && name(f) !== 'api.ts')
+  if (!/^(capture|cli|debug)\//.test(name(f)) && name(f) !== 'api.ts')
     for (const d of deps) if (name(d).startsWith('capture/')) problems.push(`the core imports auto-capture: ${name(f)} → ${name(d)}`);
 
 if (problems.length) {

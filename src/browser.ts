@@ -4,6 +4,7 @@ import { drainOrder, queued } from './drain';
 import { guard } from './guard';
 import type { Klaviyo, Options } from './types';
 import { attempt } from './warn';
+import { debugMode } from './debug-mode';
 
 /**
  * The script-tag entry. Reads its options from its own <script>, replaces whatever stub is on the
@@ -26,6 +27,7 @@ const start = (opts: Options): void => {
       // Old references to Klaviyo's stub push onto `_klOnsite`; `_learnq.push` runs synchronously from now on.
       w._klOnsite = { push: api.push };
       w._learnq = { push: api.push, isIdentified: _identified };
+      debugMode(api);
       api.push(...drainOrder(entries));
     },
     true,
