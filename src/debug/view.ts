@@ -191,6 +191,12 @@ export function watch(klaviyo: Klaviyo, on: () => boolean, extract?: any): void 
     if (text == shown) return;
     shown = text;
     if (!found) return log('klite captured: no product on this page (no Viewed Product)');
+    if (!found.product)
+      return log(
+        'klite captured: no Viewed Product: an editorial page (an article) that shows "' +
+          found.editorial.ProductName +
+          '" without stating this page as its URL',
+      );
     group(
       'klite captured: Viewed Product "' + found.product.ProductName + '"',
       found.fields.map(([field, value, from]) => field + ': ' + short(value) + ' ← ' + from),

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProduct } from '../../src/capture/page';
-import { capturedProduct, productSources } from '../../src/debug/capture';
+import { capturedProduct } from '../../src/debug/capture';
 
 const fixtures = join(process.cwd(), 'e2e/fixtures/capture');
 const load = (html: string) => {
@@ -19,18 +19,16 @@ const load = (html: string) => {
   return document;
 };
 
-describe('the debug view reads the sources readProduct merges', () => {
+describe('the debug view shows what auto-capture reads', () => {
   for (const name of readdirSync(fixtures).filter((f) => f.endsWith('.html')))
-    it(`merging them in order of trust is readProduct's answer: ${name}`, () => {
+    it(`its product is readProduct's, each field with a source: ${name}`, () => {
       const doc = load(readFileSync(join(fixtures, name), 'utf8'));
-      let merged: Record<string, unknown> | undefined;
-      for (const [, p] of productSources(doc, window)) if (p) merged = { ...p, ...merged };
       const read = readProduct(doc, window, undefined, 'https://shop.example/p');
-      if (merged) {
-        (merged as any).ProductID ??= merged.SKU;
-        (merged as any).URL ||= 'https://shop.example/p';
-      }
-      expect(read ? merged : undefined).toEqual(read);
+      const found = capturedProduct(doc, window, 'https://shop.example/p');
+      expect(found?.product).toEqual(read);
+      for (const [field, , from] of found?.fields || []) expect(from, field).not.toBe('merged');
+      // An editorial page's product is shown as such, and only there.
+      expect(!!found?.editorial).toBe(/^(blog-post|buying-guide|lookbook)/.test(name));
     });
 
   it('names the source of each field', () => {
