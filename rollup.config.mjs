@@ -40,14 +40,14 @@ const noCapture = {
 
 const plugins = () => [resolve(), typescript({ tsconfig: './tsconfig.json', declaration: false, noEmitOnError: true })];
 
-/** The Worker's `klite:assets`: dist/klite.js (built above, first) and dist/stub.min.js (built before rollup) as texts. */
+/** The Worker's `klite:assets`: dist/klite.js and dist/klite-debug.js (built above it) and dist/stub.min.js (built before rollup) as texts. */
 const assets = {
   name: 'klite-assets',
   resolveId: (id) => (id == 'klite:assets' ? '\0klite-assets' : null),
   load: (id) =>
     id == '\0klite-assets'
-      ? ['script', 'stub']
-          .map((name, i) => `export const ${name} = ${JSON.stringify(readFileSync(['dist/klite.js', 'dist/stub.min.js'][i], 'utf8'))};`)
+      ? Object.entries({ script: 'klite.js', stub: 'stub.min.js', debug: 'klite-debug.js' })
+          .map(([name, file]) => `export const ${name} = ${JSON.stringify(readFileSync('dist/' + file, 'utf8'))};`)
           .join('\n')
       : null,
 };

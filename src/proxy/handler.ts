@@ -33,9 +33,13 @@ export interface ProxyOptions {
   upstream?: string;
   /** Where the proxy answers on the shop's origin, e.g. `/kl` (default: the root). */
   prefix?: string;
-  /** `GET <prefix>/klite.js` and `<prefix>/stub.min.js` serve these texts (404 when not given). */
+  /**
+   * `GET <prefix>/klite.js`, `<prefix>/stub.min.js` and `<prefix>/klite-debug.js` (debug mode's
+   * view, which klite.js loads from beside itself) serve these texts (404 when not given).
+   */
   script?: string;
   stub?: string;
+  debug?: string;
   /** The domain klite's visitor cookie is written for (klite's `cookieDomain()`), when it is not the host. */
   cookieDomain?: string;
   /** Milliseconds; default UPSTREAM_TIMEOUT. */
@@ -124,7 +128,11 @@ export function createProxy(options: ProxyOptions): (request: Request, clientIp?
   const timeout = options.timeout ?? UPSTREAM_TIMEOUT;
   const maxBody = options.maxBody ?? MAX_BODY;
   const forward = options.fetch || ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const assets: Record<string, string | undefined> = { '/klite.js': options.script, '/stub.min.js': options.stub };
+  const assets: Record<string, string | undefined> = {
+    '/klite.js': options.script,
+    '/stub.min.js': options.stub,
+    '/klite-debug.js': options.debug,
+  };
   const domain = options.cookieDomain ? '; Domain=' + options.cookieDomain : '';
 
   return async (request, clientIp) => {

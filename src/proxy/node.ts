@@ -11,8 +11,8 @@ export { createProxy, errorResponse, type ProxyOptions } from './handler';
 
 type Next = (error?: unknown) => void;
 
-/** klite.js and the stub as this package ships them (dist/, beside this file): what the proxy serves unless given others. */
-export function packagedAssets(): Pick<ProxyOptions, 'script' | 'stub'> {
+/** klite.js, the stub and debug mode's view as this package ships them (dist/, beside this file): what the proxy serves unless given others. */
+export function packagedAssets(): Pick<ProxyOptions, 'script' | 'stub' | 'debug'> {
   const read = (name: string) => {
     try {
       return readFileSync(new URL('./' + name, import.meta.url), 'utf8');
@@ -20,7 +20,7 @@ export function packagedAssets(): Pick<ProxyOptions, 'script' | 'stub'> {
       return undefined;
     }
   };
-  return { script: read('klite.js'), stub: read('stub.min.js') };
+  return { script: read('klite.js'), stub: read('stub.min.js'), debug: read('klite-debug.js') };
 }
 
 /** The request as the fetch handler takes it: https when the socket, or a TLS-ending proxy in front, says so. */

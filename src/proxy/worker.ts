@@ -4,8 +4,8 @@
 // KLITE_COMPANY_IDS (comma-separated public keys, required), KLITE_UPSTREAM, KLITE_PREFIX (e.g.
 // `/kl`), KLITE_COOKIE_DOMAIN, KLITE_TIMEOUT (ms). klite.js and the stub are built into it.
 import { createProxy, errorResponse } from './handler';
-// Replaced at build time by the texts of dist/klite.js and dist/stub.min.js (rollup.config.mjs).
-import { script, stub } from 'klite:assets';
+// Replaced at build time by the texts of dist/klite.js, dist/stub.min.js and dist/klite-debug.js (rollup.config.mjs).
+import { debug, script, stub } from 'klite:assets';
 
 export interface Env {
   KLITE_COMPANY_IDS?: string;
@@ -38,6 +38,7 @@ export default {
           timeout: Number(env.KLITE_TIMEOUT) || undefined,
           script,
           stub,
+          debug,
         }),
       ];
     // Cloudflare gives the visitor's address in CF-Connecting-IP.

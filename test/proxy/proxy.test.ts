@@ -114,7 +114,7 @@ describe.each(runtimes)('proxy in %s', (runtime, start) => {
   const received = async () => (await (await fetch(upstream.url + '/__inspect/requests')).json()) as any[];
   const faults = (list: object[]) => fetch(upstream.url + '/__faults', { method: 'POST', body: JSON.stringify(list) });
 
-  it('serves klite.js and the stub, cacheable, as built', async () => {
+  it('serves klite.js, the stub and the debug view, cacheable, as built', async () => {
     const res = await fetch(proxy.url + PREFIX + '/klite.js');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
@@ -123,6 +123,9 @@ describe.each(runtimes)('proxy in %s', (runtime, start) => {
     expect(await res.text()).toBe(readFileSync(new URL('klite.js', DIST), 'utf8'));
     const stub = await fetch(proxy.url + PREFIX + '/stub.min.js');
     expect(await stub.text()).toBe(readFileSync(new URL('stub.min.js', DIST), 'utf8'));
+    // Debug mode's view, which klite.js loads from beside itself: through the proxy too.
+    const debug = await fetch(proxy.url + PREFIX + '/klite-debug.js');
+    expect(await debug.text()).toBe(readFileSync(new URL('klite-debug.js', DIST), 'utf8'));
     const head = await fetch(proxy.url + PREFIX + '/klite.js', { method: 'HEAD' });
     expect(head.status).toBe(200);
   });
