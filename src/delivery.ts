@@ -92,11 +92,11 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     }
     if (status > 299) {
       if (keys[1]) {
-        // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped.
+        // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped
+        // (planned with no byte budget, each event is a request of its own; at time 0 none expires).
         // A call that no longer plans (anonymous, and the visitor was reset meanwhile) waits for an
         // identity or its TTL, like any anonymous call.
-        for (const entry of req._entries)
-          for (const group of plan([entry], visitor, 0)._groups) for (const r of group) if (!(await send(r, keepalive))) return false;
+        for (const r of plan(req._entries, visitor, 0, 0)._groups.flat()) if (!(await send(r, keepalive))) return false;
         return true;
       }
       warn('call refused by Klaviyo, dropped: ' + status + ' ' + _detail);
