@@ -83,10 +83,10 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     const batch = keepalive && endpoint[0] == '/' && !keys[RECEIPT_KEYS] && keys.join('.');
     const outcome = post(endpoint, req._path, companyId + (batch ? '&batch=' + batch : ''), req._body, keepalive);
     keys.forEach((k) => inflight.set(k, keepalive));
-    const { _status: status, _retryAfter, _detail } = await outcome;
+    const [status, after, detail] = await outcome;
     keys.forEach((k) => inflight.delete(k));
     if (retryable(status)) {
-      pause(retryAfter(_retryAfter, Date.now()));
+      pause(retryAfter(after, Date.now()));
       failed = status || 1;
       return false;
     }
@@ -99,7 +99,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
         for (const r of plan(req._entries, visitor, 0, 0)._groups.flat()) if (!(await send(r, keepalive))) return false;
         return true;
       }
-      warn('call refused by Klaviyo, dropped: ' + status + ' ' + _detail);
+      warn('call refused by Klaviyo, dropped: ' + status + ' ' + detail);
     }
     queue._del(keys);
     return true;
