@@ -80,8 +80,8 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     // page stopped before that must not count these calls as on their way.
     // A closing page's request in first-party mode (an endpoint path on the shop's origin, klite's
     // proxy) names its calls, for a receipt (receipts.ts).
-    const batch = keepalive && endpoint[0] == '/' && !keys[RECEIPT_KEYS] && keys.join('.');
-    const outcome = post(endpoint, req._path, companyId + (batch ? '&batch=' + batch : ''), req._body, keepalive);
+    const batch = keepalive && endpoint[0] == '/' && !keys[RECEIPT_KEYS] ? '&batch=' + keys.join('.') : '';
+    const outcome = post(endpoint, req._path, companyId + batch, req._body, keepalive);
     keys.forEach((k) => inflight.set(k, keepalive));
     const [status, after, detail] = await outcome;
     keys.forEach((k) => inflight.delete(k));
