@@ -32,7 +32,8 @@ export const bytes = (s: string) => {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c > 127) n += c > 2047 ? 2 : 1;
+    // One byte more from U+0080, another from U+0800.
+    n += +(c > 127) + +(c > 2047);
   }
   return n;
 };
