@@ -8,7 +8,7 @@ export const CAP = 3e5;
  * so browsers recovering from one outage do not retry in lock-step.
  * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
  */
-export const backoff = (failures: number, random = Math.random): number => random() * Math.min(CAP, BASE * 2 ** failures);
+export const backoff = (failures: number): number => Math.random() * Math.min(CAP, BASE * 2 ** failures);
 
 /** `Retry-After` → milliseconds to wait, at most a day. Klaviyo sends seconds; an HTTP date also works. */
 export function retryAfter(header: string | null | undefined, now: number): number {

@@ -26,7 +26,8 @@ export function createConsent(opts: Options, changed: (state: Consent) => void) 
       state = sticky ? 'denied' : STATES.includes(opts.consent!) ? opts.consent! : 'granted';
     }
     if (STATES.includes(next as Consent) && (explicit || !sticky)) {
-      if (explicit) sticky = false;
+      // An explicit answer lifts a sticky refusal; any other gets here only when none holds.
+      sticky = false;
       if (next != state) {
         state = next as Consent;
         if (!heard) tell(TABS_KEY, [next, explicit]);

@@ -80,26 +80,26 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     // page stopped before that must not count these calls as on their way.
     // A closing page's request in first-party mode (an endpoint path on the shop's origin, klite's
     // proxy) names its calls, for a receipt (receipts.ts).
-    const batch = keepalive && endpoint[0] == '/' && !keys[RECEIPT_KEYS] && keys.join('.');
-    const outcome = post(endpoint, req._path, companyId + (batch ? '&batch=' + batch : ''), req._body, keepalive);
+    const batch = keepalive && endpoint[0] == '/' && !keys[RECEIPT_KEYS] ? '&batch=' + keys.join('.') : '';
+    const outcome = post(endpoint, req._path, companyId + batch, req._body, keepalive);
     keys.forEach((k) => inflight.set(k, keepalive));
-    const { _status: status, _retryAfter, _detail } = await outcome;
+    const [status, after, detail] = await outcome;
     keys.forEach((k) => inflight.delete(k));
     if (retryable(status)) {
-      pause(retryAfter(_retryAfter, Date.now()));
+      pause(retryAfter(after, Date.now()));
       failed = status || 1;
       return false;
     }
     if (status > 299) {
       if (keys[1]) {
-        // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped.
+        // A permanent refusal of several calls: resend them one by one, so only a bad one is dropped
+        // (planned with no byte budget, each event is a request of its own; at time 0 none expires).
         // A call that no longer plans (anonymous, and the visitor was reset meanwhile) waits for an
         // identity or its TTL, like any anonymous call.
-        for (const entry of req._entries)
-          for (const group of plan([entry], visitor, 0)._groups) for (const r of group) if (!(await send(r, keepalive))) return false;
+        for (const r of plan(req._entries, visitor, 0, 0)._groups.flat()) if (!(await send(r, keepalive))) return false;
         return true;
       }
-      warn('call refused by Klaviyo, dropped: ' + status + ' ' + _detail);
+      warn('call refused by Klaviyo, dropped: ' + status + ' ' + detail);
     }
     queue._del(keys);
     return true;

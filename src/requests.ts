@@ -32,7 +32,8 @@ export const bytes = (s: string) => {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c > 127) n += c > 2047 ? 2 : 1;
+    // One byte more from U+0080, another from U+0800.
+    n += +(c > 127) + +(c > 2047);
   }
   return n;
 };
@@ -40,15 +41,11 @@ export const bytes = (s: string) => {
 /** Events' parts made in one delivery pass; dropped with it, so queued calls do not carry their JSON twice. */
 export type Parts = Map<Item, [text: string, bytes: number]>;
 
+/** A text and its size in bytes, one more for the comma that follows it. */
+const sized = (text: string): [string, number] => [text, bytes(text) + 1];
+
 /** An event call as an element of a bulk request's `events`, with its size in bytes (and a comma). */
-const eventPart = (item: Item, parts: Parts) => {
-  let part = parts.get(item);
-  if (!part) {
-    const text = eventText(item);
-    parts.set(item, (part = [text, bytes(text) + 1]));
-  }
-  return part;
-};
+const eventPart = (item: Item, parts: Parts) => parts.get(item) || parts.set(item, sized(eventText(item))).get(item)!;
 
 /**
  * Makes the events' parts ahead of `plan`, at most BUDGET ms a task: made by `plan` itself, 1,000

@@ -3,13 +3,11 @@ export const REVISION = '2026-07-15';
 /** A request that has not answered by then is abandoned and retried. */
 export const TIMEOUT = 15000;
 
-export interface Outcome {
-  /** HTTP status, or 0 when the request did not complete (offline, refused, timed out). */
-  _status: number;
-  _retryAfter?: string | null;
-  /** The first JSON:API error's `detail`, for the console. */
-  _detail?: string;
-}
+/**
+ * HTTP status, or 0 when the request did not complete (offline, refused, timed out); the
+ * Retry-After header; the first JSON:API error's `detail`, for the console.
+ */
+export type Outcome = [status: number, retryAfter?: string | null, detail?: string];
 
 /**
  * POSTs one JSON:API body to Klaviyo's client API; never rejects. `keepalive` lets the request
@@ -25,18 +23,18 @@ export async function post(endpoint: string, path: string, account: string, body
       keepalive,
       signal: AbortSignal.timeout(TIMEOUT),
     });
-    return {
-      _status: res.status,
-      _retryAfter: res.headers.get('retry-after'),
+    return [
+      res.status,
+      res.headers.get('retry-after'),
       // Read only on a refusal: a success's body is empty, and the console line says Klaviyo's words, not a parser's.
-      _detail: res.ok
+      res.ok
         ? ''
         : await res.json().then(
             (j) => j.errors[0].detail,
             () => '',
           ),
-    };
+    ];
   } catch {
-    return { _status: 0 };
+    return [0];
   }
 }

@@ -15,8 +15,8 @@ export interface Viewed extends Properties {
 export function addViewed(list: Viewed[] | undefined, item: Properties, now: number): Viewed[] {
   const id = (i: Properties) => String(i.ItemId ?? i.Title);
   const sec = Math.floor(now / 1000);
-  if (!Array.isArray(list) || (list[0] && sec - list[0].last_viewed_date > VIEWED_IDLE / 1000)) list = [];
+  if (!Array.isArray(list) || sec - list[0]?.last_viewed_date > VIEWED_IDLE / 1000) list = [];
   const old = list.find((i) => id(i) === id(item));
-  const entry: Viewed = { ...item, views: (old ? old.views : 0) + 1, last_viewed_date: sec };
+  const entry: Viewed = { ...item, views: old ? old.views + 1 : 1, last_viewed_date: sec };
   return [entry, ...list.filter((i) => i !== old)].slice(0, MAX_VIEWED);
 }

@@ -1,13 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BASE, CAP, backoff, retryAfter, retryable } from '../src/backoff';
 
 describe('backoff', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  /** backoff(failures) with Math.random() answering `r`. */
+  const at = (failures: number, r: number) => {
+    vi.spyOn(Math, 'random').mockReturnValue(r);
+    return backoff(failures);
+  };
   it('doubles the ceiling per failure, full jitter below it, capped', () => {
-    expect(backoff(0, () => 1)).toBe(BASE);
-    expect(backoff(3, () => 1)).toBe(BASE * 8);
-    expect(backoff(3, () => 0.5)).toBe(BASE * 4);
-    expect(backoff(3, () => 0)).toBe(0);
-    expect(backoff(40, () => 1)).toBe(CAP);
+    expect(at(0, 1)).toBe(BASE);
+    expect(at(3, 1)).toBe(BASE * 8);
+    expect(at(3, 0.5)).toBe(BASE * 4);
+    expect(at(3, 0)).toBe(0);
+    expect(at(40, 1)).toBe(CAP);
   });
 });
 
