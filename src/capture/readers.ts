@@ -20,11 +20,12 @@ export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: R
   // By default, the checkout pages of Shopify, WooCommerce, BigCommerce and Magento.
   const checkoutPath = new RegExp(o.checkoutPath || /\/checkouts?(\/|$)/);
   let route = '';
+  const here = () => routeOf(location.href);
   /** This route's product as Viewed Product read it (once it was seen): an add to cart reuses it, not reading the page twice. */
   let seen: Product | undefined;
 
   /** The page's product; a product without its own URL is at this page's. */
-  const product = (): Product | undefined => readProduct(document, window, o.extract, routeOf(location.href));
+  const product = (): Product | undefined => readProduct(document, window, o.extract, here());
   const cart = (): Cart => {
     const c = load<Cart>(CART_KEY);
     return Array.isArray(c?.items) ? c! : { id: randomId(), items: [] };
@@ -48,7 +49,7 @@ export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: R
 
     /** A page view or a new route: activity, product (now, or when a headless storefront renders it), checkout. */
     _page(): void {
-      const now = routeOf(location.href);
+      const now = here();
       if (now == route) return;
       route = now;
       seen = undefined;
