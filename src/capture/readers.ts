@@ -63,10 +63,12 @@ export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: R
             if (now == route) safely((r) => r._view());
           }, s * 1e3);
       // The stored cart is read only on a checkout page, not on every page view.
-      const c = o.checkout !== false && checkoutPath.test(location.pathname) && cart();
-      if (c && c.items[0]) {
-        api.track('Started Checkout', { $event_id: c.id, ...cartProperties(c, location.href) });
-        save(CART_KEY, undefined);
+      if (o.checkout !== false && checkoutPath.test(location.pathname)) {
+        const c = cart();
+        if (c.items[0]) {
+          api.track('Started Checkout', { $event_id: c.id, ...cartProperties(c, location.href) });
+          save(CART_KEY, undefined);
+        }
       }
     },
 
