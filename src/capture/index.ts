@@ -27,10 +27,10 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
   // Identify first (capture phase, before the page's handlers can stop the event); an add to cart
   // by form only once the page's handlers let the browser submit it: a theme that prevents the
   // submit sends the add itself, through fetch or XHR, where it is seen below.
-  if (o.forms !== false) addEventListener('submit', (e) => safely((r) => r._submitting(e)), true);
+  if (o.forms !== false) addEventListener('submit', (e) => safely((r) => r._submit(e, true)), true);
 
   if (o.cart !== false) {
-    addEventListener('submit', (e) => safely((r) => r._submitted(e)));
+    addEventListener('submit', (e) => safely((r) => r._submit(e)));
     const fetch = window.fetch;
     if (fetch)
       window.fetch = function (this: unknown, input: any, init?: RequestInit) {

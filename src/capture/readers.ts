@@ -80,17 +80,18 @@ export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: R
       api.track('Added to Cart', props);
     },
 
-    /** A form submitted, in the capture phase (before the page's handlers can stop it): an email field identifies. */
-    _submitting(e: Event): void {
+    /**
+     * A form submitted. In the capture phase (`capturing`, before the page's handlers can stop it):
+     * an email field identifies. Once the page's handlers let the browser submit it: an add to cart
+     * if it posts to the cart.
+     */
+    _submit(e: Event, capturing?: boolean): void {
       const form = e.target as HTMLFormElement;
-      const email = !ignored(form) && emailOf(form);
-      if (email) api.identify({ email });
-    },
-
-    /** A form the page's handlers let the browser submit: an add to cart if it posts to the cart. */
-    _submitted(e: Event): void {
-      const form = e.target as HTMLFormElement;
-      if (!e.defaultPrevented && !ignored(form) && (isCartAdd(form.action) || form.querySelector('[name=add-to-cart]')))
+      if (ignored(form)) return;
+      if (capturing) {
+        const email = emailOf(form);
+        if (email) api.identify({ email });
+      } else if (!e.defaultPrevented && (isCartAdd(form.action) || form.querySelector('[name=add-to-cart]')))
         readers._added(new FormData(form));
     },
   };
