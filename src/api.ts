@@ -141,32 +141,33 @@ export function createApi(opts: Options) {
 
   const api = {} as Klaviyo;
   METHODS.forEach((name) => {
-    api[name] = ((...args: unknown[]) => {
+    // An async function: its Promise is the browser's own, whatever the page did to window.Promise,
+    // and its body runs at once (up to the `await`).
+    api[name] = (async (...args: unknown[]) => {
       const cb = typeof args.at(-1) == 'function' && (args.pop() as (v: unknown) => void);
-      // An async function's Promise is the browser's own, whatever the page did to window.Promise;
-      // its body runs at once.
-      const answer = (async () =>
-        attempt(name + '() failed: ', (): unknown => {
-          wake();
-          // Known here whether or not a tracker exists yet: a refusal erases the cookie where it is.
-          if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
-          if (name == 'account') return account(args[0]);
-          if (name == 'consent') return consent(args[0], true);
-          if (tracker && live()) return (tracker as any)[name](...args);
-          if (key && live() && name != 'cookieDomain') return new Promise((settle) => held.push([name, args, settle]));
-          const kept = !refused && consent() != 'denied';
-          if (kept && METHODS.indexOf(name) < 4) held.push([name, args]);
-          // What a method answers without a tracker (the others: undefined).
-          const answers: Partial<Record<Method, unknown>> = {
-            identify: {},
-            track: kept,
-            isIdentified: false,
-            flush: held.length,
-            cookieDomain: domain,
-          };
-          return answers[name];
-        }))();
-      return cb ? answer.then((value) => (attempt('function failed: ', () => cb(value)), value)) : answer;
+      // A held call's answer is its Promise: the callback hears what it settles with.
+      const value = await attempt(name + '() failed: ', (): unknown => {
+        wake();
+        // Known here whether or not a tracker exists yet: a refusal erases the cookie where it is.
+        if (name == 'cookieDomain' && typeof args[0] == 'string') domain = args[0];
+        if (name == 'account') return account(args[0]);
+        if (name == 'consent') return consent(args[0], true);
+        if (tracker && live()) return (tracker as any)[name](...args);
+        if (key && live() && name != 'cookieDomain') return new Promise((settle) => held.push([name, args, settle]));
+        const kept = !refused && consent() != 'denied';
+        if (kept && METHODS.indexOf(name) < 4) held.push([name, args]);
+        // What a method answers without a tracker (the others: undefined).
+        const answers: Partial<Record<Method, unknown>> = {
+          identify: {},
+          track: kept,
+          isIdentified: false,
+          flush: held.length,
+          cookieDomain: domain,
+        };
+        return answers[name];
+      });
+      if (cb) attempt('function failed: ', () => cb(value));
+      return value;
     }) as never;
   });
 

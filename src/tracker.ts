@@ -38,12 +38,12 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
 
   const identify = (props: unknown): Identity => {
     // Copied now, not on the next task: the identifiers take effect at once.
-    const profile = toProfile(clean(props));
-    identity._merge(profile._ids);
+    const { _ids, ...profile } = toProfile(clean(props));
+    identity._merge(_ids);
     // The identifiers are shared, not copied, as `enqueue` shares them.
     if (isIdentified(visitor._ids)) queue._claim(visitor._ids, visitor._cid);
     // An undefined `_meta` is left out of the stored JSON.
-    enqueue('p', () => ({ _attributes: profile._attributes, _meta: profile._meta }));
+    enqueue('p', () => profile);
     return publicIdentity(visitor._ids);
   };
 

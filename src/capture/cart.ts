@@ -25,7 +25,8 @@ export interface Cart {
 }
 
 /** The cart's value; undefined while no line has a known price. */
-const total = (items: Line[]) => (items.some((l) => l.RowTotal != null) ? items.reduce((sum, l) => sum + (l.RowTotal || 0), 0) : undefined);
+const total = (items: Line[]) =>
+  items.reduce<number | undefined>((sum, l) => (l.RowTotal == null ? sum : (sum || 0) + (l.RowTotal || 0)), undefined);
 
 /** The cart after adding `quantity` of `product` (one line per product), and the Added to Cart properties. */
 export function addToCart(cart: Cart, product: Product, quantity: number, origin: string): [Cart, Properties] {

@@ -1,7 +1,7 @@
 import type { CaptureOptions, Klaviyo } from '../types';
 import { isCartAdd } from './cart';
 import { createReaders, type Readers } from './readers';
-import { onRoute } from './route';
+import { onRoute, wrap } from './route';
 import { guard } from '../guard';
 
 /**
@@ -27,10 +27,10 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
   // Identify first (capture phase, before the page's handlers can stop the event); an add to cart
   // by form only once the page's handlers let the browser submit it: a theme that prevents the
   // submit sends the add itself, through fetch or XHR, where it is seen below.
-  if (o.forms !== false) addEventListener('submit', (e) => safely((r) => r._submitting(e)), true);
+  if (o.forms !== false) addEventListener('submit', (e) => safely((r) => r._submit(e, true)), true);
 
   if (o.cart !== false) {
-    addEventListener('submit', (e) => safely((r) => r._submitted(e)));
+    addEventListener('submit', (e) => safely((r) => r._submit(e)));
     const fetch = window.fetch;
     if (fetch)
       window.fetch = function (this: unknown, input: any, init?: RequestInit) {
@@ -45,15 +45,8 @@ export function startCapture(api: Klaviyo, o: CaptureOptions | false = {}, live:
         return response;
       };
     const xhr = XMLHttpRequest.prototype;
-    const { open, send } = xhr;
-    xhr.open = function (this: any, method: string, url: string | URL) {
-      this.__klite = /post/i.test(method) && isCartAdd(url);
-      return open.apply(this, arguments as any);
-    };
-    xhr.send = function (this: any, body?: any) {
-      if (this.__klite) this.addEventListener('load', () => this.status < 300 && added(body));
-      return send.apply(this, arguments as any);
-    };
+    wrap(xhr, 'open', (x, a) => (x.__klite = /post/i.test(a[0]) && isCartAdd(a[1])));
+    wrap(xhr, 'send', (x, a) => x.__klite && x.addEventListener('load', () => x.status < 300 && added(a[0])));
   }
 
   // The first look (this page view, and each route from now on) is klite's start-up's to make

@@ -20,11 +20,12 @@ export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: R
   // By default, the checkout pages of Shopify, WooCommerce, BigCommerce and Magento.
   const checkoutPath = new RegExp(o.checkoutPath || /\/checkouts?(\/|$)/);
   let route = '';
+  const here = () => routeOf(location.href);
   /** This route's product as Viewed Product read it (once it was seen): an add to cart reuses it, not reading the page twice. */
   let seen: Product | undefined;
 
   /** The page's product; a product without its own URL is at this page's. */
-  const product = (): Product | undefined => readProduct(document, window, o.extract, routeOf(location.href));
+  const product = (): Product | undefined => readProduct(document, window, o.extract, here());
   const cart = (): Cart => {
     const c = load<Cart>(CART_KEY);
     return Array.isArray(c?.items) ? c! : { id: randomId(), items: [] };
@@ -48,7 +49,7 @@ export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: R
 
     /** A page view or a new route: activity, product (now, or when a headless storefront renders it), checkout. */
     _page(): void {
-      const now = routeOf(location.href);
+      const now = here();
       if (now == route) return;
       route = now;
       seen = undefined;
@@ -62,10 +63,12 @@ export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: R
             if (now == route) safely((r) => r._view());
           }, s * 1e3);
       // The stored cart is read only on a checkout page, not on every page view.
-      const c = o.checkout !== false && checkoutPath.test(location.pathname) && cart();
-      if (c && c.items[0]) {
-        api.track('Started Checkout', { $event_id: c.id, ...cartProperties(c, location.href) });
-        save(CART_KEY, undefined);
+      if (o.checkout !== false && checkoutPath.test(location.pathname)) {
+        const c = cart();
+        if (c.items[0]) {
+          api.track('Started Checkout', { $event_id: c.id, ...cartProperties(c, location.href) });
+          save(CART_KEY, undefined);
+        }
       }
     },
 
@@ -77,17 +80,18 @@ export function createReaders(api: Klaviyo, o: CaptureOptions, safely: (f: (r: R
       api.track('Added to Cart', props);
     },
 
-    /** A form submitted, in the capture phase (before the page's handlers can stop it): an email field identifies. */
-    _submitting(e: Event): void {
+    /**
+     * A form submitted. In the capture phase (`capturing`, before the page's handlers can stop it):
+     * an email field identifies. Once the page's handlers let the browser submit it: an add to cart
+     * if it posts to the cart.
+     */
+    _submit(e: Event, capturing?: boolean): void {
       const form = e.target as HTMLFormElement;
-      const email = !ignored(form) && emailOf(form);
-      if (email) api.identify({ email });
-    },
-
-    /** A form the page's handlers let the browser submit: an add to cart if it posts to the cart. */
-    _submitted(e: Event): void {
-      const form = e.target as HTMLFormElement;
-      if (!e.defaultPrevented && !ignored(form) && (isCartAdd(form.action) || form.querySelector('[name=add-to-cart]')))
+      if (ignored(form)) return;
+      if (capturing) {
+        const email = emailOf(form);
+        if (email) api.identify({ email });
+      } else if (!e.defaultPrevented && (isCartAdd(form.action) || form.querySelector('[name=add-to-cart]')))
         readers._added(new FormData(form));
     },
   };

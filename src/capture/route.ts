@@ -1,3 +1,12 @@
+/** Replaces `target[name]` with a function that calls `before` with its `this` and arguments, then the original (its result returned, what it throws thrown). */
+export const wrap = (target: any, name: string, before: (self: any, args: IArguments) => void): void => {
+  const original = target[name];
+  target[name] = function (this: unknown) {
+    before(this, arguments);
+    return original.apply(this, arguments);
+  };
+};
+
 /**
  * Calls `changed` after every same-document navigation of a single-page app: the Navigation
  * API's `currententrychange` where the browser has it (it covers pushState, replaceState,
@@ -8,14 +17,8 @@ export function onRoute(changed: () => void): void {
   const later = () => setTimeout(changed);
   const navigation = (window as any).navigation;
   if (navigation) return navigation.addEventListener('currententrychange', later);
-  for (const name of ['pushState', 'replaceState']) {
-    const original = history[name as 'pushState'];
-    history[name as 'pushState'] = function (this: History) {
-      // `changed` runs on a later task, once the URL has changed.
-      later();
-      return original.apply(this, arguments as any);
-    };
-  }
+  // `changed` runs on a later task, once the URL has changed.
+  for (const name of ['pushState', 'replaceState']) wrap(history, name, later);
   addEventListener('popstate', later);
 }
 
