@@ -27,9 +27,9 @@ export interface Store {
 const chain = <T>(list: T[], op: (x: T) => IDBRequest) => {
   const requests: IDBRequest[] = [];
   const next = (from: number) => {
-    const issued = list.slice(from, from + 100).map(op);
+    const issued = list.slice(from, (from += 100)).map(op);
     requests.push(...issued);
-    if (from + 100 < list.length) issued[99].onsuccess = () => next(from + 100);
+    if (from < list.length) issued[99].onsuccess = () => next(from);
   };
   next(0);
   return requests;
@@ -91,8 +91,8 @@ export function openStore(): Store {
     _put: (list) => run('readwrite', (s) => chain(list, ([k, v]) => s.put(typeof v == 'string' ? v : JSON.stringify(v), k))).then(Boolean),
     _keys: () => run('readonly', (s) => s.getAllKeys()).then((keys) => keys?.result as string[] | undefined),
     _get: (keys) =>
-      run('readonly', (s) => chain(keys, (k) => s.get(k))).then((got) =>
-        keys.flatMap((k, i): Entry[] => (got?.[i].result ? [[k, JSON.parse(got[i].result)]] : [])),
+      run('readonly', (s) => chain(keys, (k) => s.get(k))).then((got = []) =>
+        got.flatMap((r, i): Entry[] => (r.result ? [[keys[i], JSON.parse(r.result)]] : [])),
       ),
     _del: (keys) => run('readwrite', (s) => chain(keys, (k) => s.delete(k))),
     _clear: () => run('readwrite', (s) => s.clear()),
