@@ -20,5 +20,5 @@ export function adoptRescues(page: string, take: (entries: Entry[]) => void): vo
   const keys = guard(() => Object.keys(localStorage).filter((key) => key.startsWith(PREFIX) && key != PREFIX + page)) || [];
   const entries = keys.flatMap((key) => load<Entry[]>(key) || []);
   if (entries[0]) take(entries);
-  for (const key of keys) save(key, undefined);
+  for (const key of keys) save(key);
 }
