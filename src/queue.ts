@@ -82,7 +82,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
         if (unsaved.size) persist([...unsaved]);
       }
       const missing = stored.filter((k) => k != MARK && !items.get(k));
-      if (missing[0]) (await store._get(missing)).forEach((e) => items.set(...e));
+      if (missing[0]) for (const e of await store._get(missing)) items.set(...e);
     }
     adoptRescues(page, (entries) => {
       for (const e of entries) {
@@ -150,7 +150,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       // Everything built, by this write or by one still waiting for IndexedDB, is sendable now:
       // the page may not live to see those writes end. (IndexedDB runs transactions in order, so
       // a delivery's delete never comes before the write of what it deletes.)
-      unsaved.forEach((v, k) => items.set(k, v));
+      for (const e of unsaved) items.set(...e);
     }
     if (!list[0]) return;
     // (persist puts the calls in `items`; when hidden, they are there already.)
