@@ -1,5 +1,5 @@
 /** klaviyo.js replays these first, so later calls already know the account and the visitor. */
-const first = (entry: unknown) => Array.isArray(entry) && ['account', 'cookieDomain', 'identify'].includes(entry[0]);
+const first = (entry: unknown) => Array.isArray(entry) && 'account cookieDomain identify'.split(' ').includes(entry[0]);
 
 /**
  * The calls queued before klite loaded, in the order to replay them: `account`, `cookieDomain`

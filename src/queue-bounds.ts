@@ -35,17 +35,12 @@ export function overCap(items: Held, max: number): string[] {
  * IndexedDB, except this page's newest (`room` bytes of them, by the JSON sizes in `sizes`).
  * Anonymous calls and profile updates stay whole, for claiming and the cap.
  */
-export function releasable(items: Held, sizes: Map<string, number>, unsaved: Map<string, Item>, room = HOLD): string[] {
-  const out: string[] = [];
-  for (const [key, item] of [...items].reverse()) {
-    if (!item || item._kind != 'e' || !item._profile || unsaved.has(key)) continue;
-    // Calls without a size are other tabs' or were read back: held for a pass only.
-    const size = sizes.get(key);
-    if (size) {
-      room -= size;
-      if (room >= 0) continue;
-    }
-    out.push(key);
-  }
-  return out;
-}
+export const releasable = (items: Held, sizes: Map<string, number>, unsaved: Map<string, Item>, room = HOLD): string[] =>
+  [...items]
+    .reverse()
+    .filter(([key, item]) => {
+      // Calls without a size are other tabs' or were read back: held for a pass only.
+      const size = sizes.get(key);
+      return item && item._kind == 'e' && item._profile && !unsaved.has(key) && (!size || (room -= size) < 0);
+    })
+    .map(([key]) => key);

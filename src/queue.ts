@@ -53,7 +53,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
     store._put(unmarked ? [[MARK, {}], ...rows] : rows).then((ok) => {
       // Sendable before it stops being unsaved: a closing page's script may be stopped between
       // any two steps (see write), and each call must be in `pending`, `unsaved` or `items`.
-      list.forEach(([k, v]) => items.set(k, v));
+      list.forEach((e) => items.set(...e));
       if (ok) {
         unmarked = false;
         list.forEach(([k]) => unsaved.delete(k));
@@ -82,12 +82,12 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
         if (unsaved.size) persist([...unsaved]);
       }
       const missing = stored.filter((k) => k != MARK && !items.get(k));
-      if (missing[0]) (await store._get(missing)).forEach(([k, v]) => items.set(k, v));
+      if (missing[0]) for (const e of await store._get(missing)) items.set(...e);
     }
     adoptRescues(page, (entries) => {
-      for (const [k, item] of entries) {
-        items.set(k, item);
-        unsaved.set(k, item);
+      for (const e of entries) {
+        items.set(...e);
+        unsaved.set(...e);
       }
       rescuing = true;
       keepRescue();
@@ -123,7 +123,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
           entry = [key(), { ...build(), ...meta }];
           // Known to this page from now on: a hidden page rescues and sends it even while this
           // write is still slicing or waiting for IndexedDB.
-          unsaved.set(entry[0], entry[1]);
+          unsaved.set(...entry);
         } catch {
           warn('unreadable call dropped.');
         }
@@ -150,7 +150,7 @@ export function createQueue(store: Store, written: () => void, max = MAX_ITEMS) 
       // Everything built, by this write or by one still waiting for IndexedDB, is sendable now:
       // the page may not live to see those writes end. (IndexedDB runs transactions in order, so
       // a delivery's delete never comes before the write of what it deletes.)
-      unsaved.forEach((v, k) => items.set(k, v));
+      for (const e of unsaved) items.set(...e);
     }
     if (!list[0]) return;
     // (persist puts the calls in `items`; when hidden, they are there already.)

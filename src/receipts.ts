@@ -15,4 +15,4 @@ export const RECEIPT_KEYS = 50;
 
 /** The calls of every receipt the page can see (a call forgotten twice is no harm: keys are never reused). */
 export const receipted = (): string[] =>
-  (guard(() => document.cookie) || '').match(/klr_[\w.]+/g)?.flatMap((receipt) => receipt.slice(4).split('.')) || [];
+  guard(() => document.cookie.match(/klr_[\w.]+/g)?.flatMap((receipt) => receipt.slice(4).split('.'))) || [];

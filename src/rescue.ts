@@ -10,7 +10,9 @@ import { load, save } from './webstore';
 const PREFIX = 'klite:unsaved:';
 
 /** Makes page `page`'s copy `unsaved` (none when it is empty). */
-export const saveRescue = (page: string, unsaved: Map<string, Item>) => save(PREFIX + page, unsaved.size ? [...unsaved] : undefined);
+export function saveRescue(page: string, unsaved: Map<string, Item>): void {
+  save(PREFIX + page, unsaved.size ? [...unsaved] : undefined);
+}
 
 /**
  * Hands what other pages than `page` rescued to `take`, which makes it this page's, and only then
@@ -20,5 +22,5 @@ export function adoptRescues(page: string, take: (entries: Entry[]) => void): vo
   const keys = guard(() => Object.keys(localStorage).filter((key) => key.startsWith(PREFIX) && key != PREFIX + page)) || [];
   const entries = keys.flatMap((key) => load<Entry[]>(key) || []);
   if (entries[0]) take(entries);
-  for (const key of keys) save(key, undefined);
+  for (const key of keys) save(key);
 }

@@ -6,17 +6,17 @@ import { warn } from './warn';
 export const DB_NAME = 'klite-v1';
 
 export interface Store {
-  /** Resolves true once written, false when IndexedDB failed. */
-  /** Values are stored as JSON text; a string is taken as that text already. */
-  _put(entries: [string, unknown][]): Promise<boolean>;
+  /** Removes every call, other tabs' too. */
+  _clear(): Promise<unknown>;
   /** Every stored key, or undefined when IndexedDB failed. */
   _keys(): Promise<string[] | undefined>;
   /** The calls stored under these keys (those still there). */
   _get(keys: string[]): Promise<Entry[]>;
   /** Settles once deleted (or IndexedDB failed). */
   _del(keys: string[]): Promise<unknown>;
-  /** Removes every call, other tabs' too. */
-  _clear(): Promise<unknown>;
+  /** Resolves true once written, false when IndexedDB failed. */
+  /** Values are stored as JSON text; a string is taken as that text already. */
+  _put(entries: [string, unknown][]): Promise<boolean>;
 }
 
 /**
@@ -27,9 +27,9 @@ export interface Store {
 const chain = <T>(list: T[], op: (x: T) => IDBRequest) => {
   const requests: IDBRequest[] = [];
   const next = (from: number) => {
-    const issued = list.slice(from, from + 100).map(op);
+    const issued = list.slice(from, (from += 100)).map(op);
     requests.push(...issued);
-    if (from + 100 < list.length) issued[99].onsuccess = () => next(from + 100);
+    if (from < list.length) issued[99].onsuccess = () => next(from);
   };
   next(0);
   return requests;
@@ -86,15 +86,15 @@ export function openStore(): Store {
     warn('IndexedDB unavailable; using memory and localStorage.');
   };
   return {
+    _clear: () => run('readwrite', (s) => s.clear()),
+    _keys: () => run('readonly', (s) => s.getAllKeys()).then((keys) => keys?.result as string[] | undefined),
+    _get: (keys) =>
+      run('readonly', (s) => chain(keys, (k) => s.get(k))).then((got = []) =>
+        got.flatMap((r, i): Entry[] => (r.result ? [[keys[i], JSON.parse(r.result)]] : [])),
+      ),
+    _del: (keys) => run('readwrite', (s) => chain(keys, (k) => s.delete(k))),
     // Items are stored as JSON text: IndexedDB clones a string far faster than an object graph
     // (1,000 events: about 40 ms as objects, a long task with the building around it).
     _put: (list) => run('readwrite', (s) => chain(list, ([k, v]) => s.put(typeof v == 'string' ? v : JSON.stringify(v), k))).then(Boolean),
-    _keys: () => run('readonly', (s) => s.getAllKeys()).then((keys) => keys?.result as string[] | undefined),
-    _get: (keys) =>
-      run('readonly', (s) => chain(keys, (k) => s.get(k))).then((got) =>
-        keys.flatMap((k, i): Entry[] => (got?.[i].result ? [[k, JSON.parse(got[i].result)]] : [])),
-      ),
-    _del: (keys) => run('readwrite', (s) => chain(keys, (k) => s.delete(k))),
-    _clear: () => run('readwrite', (s) => s.clear()),
   };
 }

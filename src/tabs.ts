@@ -9,7 +9,7 @@ import { save } from './webstore';
 /** Tells the other tabs `value` under `key`: written and removed at once, so they hear the write and nothing stays behind. */
 export const tell = (key: string, value: unknown) => {
   save(key, value);
-  save(key, undefined);
+  save(key);
 };
 
 /** Hears what other tabs `tell` under `key` (never what this tab tells: the event is the other tabs'). */

@@ -13,7 +13,8 @@ export function load<T>(key: string, session?: boolean): T | undefined {
   return guard(() => JSON.parse(area(session).getItem(key)!) ?? undefined);
 }
 
-export function save(key: string, value: unknown, session?: boolean): void {
+/** Stores `value` as JSON; no value (undefined) removes the key. */
+export function save(key: string, value?: unknown, session?: boolean): void {
   guard(() => {
     if (value === undefined) area(session).removeItem(key);
     else area(session).setItem(key, JSON.stringify(value));
