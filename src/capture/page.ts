@@ -69,10 +69,9 @@ export function readProduct(doc: Document, win: Record<string, any>, extract?: E
     }),
   );
   // An editorial page's product is not its own (editorial.ts): not a product page.
-  if (product && notItsOwn(doc, product.URL)) return;
-  if (product) {
+  if (product && !notItsOwn(doc, product.URL)) {
     product.ProductID ??= product.SKU;
     product.URL ||= url;
+    return product;
   }
-  return product;
 }
