@@ -68,8 +68,8 @@ export function nodeFromJsonLd(documents: unknown[]): Node | undefined {
     return nodes.find((n) => types(n).includes('ProductGroup')) || nodes[0];
 }
 
-/** Parses each JSON-LD text on its own: a malformed one is skipped, the others still count. */
-export const parseJsonLd = (texts: string[]): unknown[] => texts.flatMap((t) => guard(() => [JSON.parse(t)]) || []);
+/** Parses each JSON-LD text on its own: a malformed one is undefined (productNodes skips it), the others still count. */
+export const parseJsonLd = (texts: string[]): unknown[] => texts.map((t) => guard(() => JSON.parse(t)));
 
 /** OpenGraph product tags (`og:type=product`, `product:price:amount`…), given as `property → content`. */
 export function nodeFromOpenGraph(meta: Record<string, string>): Node | undefined {
