@@ -48,13 +48,16 @@ export function toProduct(node: Node): Product {
   return p;
 }
 
-/** Product and ProductGroup nodes in JSON-LD documents: top-level arrays and containers searched, a group's variants not counted. */
-function productNodes(value: unknown, out: Node[]): Node[] {
-  if (Array.isArray(value)) for (const v of value) productNodes(v, out);
-  else if (value && typeof value == 'object') {
+/**
+ * Product and ProductGroup nodes in JSON-LD documents: top-level arrays and containers searched, a
+ * group's variants not counted. An array states no `@type`: its elements are searched.
+ */
+function productNodes(value: any, out: Node[]): Node[] {
+  if (value && typeof value == 'object')
     if (types(value).some((t) => /^Product(Group)?$/.test(t))) out.push(value);
-    else for (const k of ['@graph', 'mainEntity', 'itemListElement', 'item']) productNodes((value as Node)[k], out);
-  }
+    else
+      for (const v of Array.isArray(value) ? value : [value['@graph'], value.mainEntity, value.itemListElement, value.item])
+        productNodes(v, out);
   return out;
 }
 
