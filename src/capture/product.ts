@@ -52,21 +52,19 @@ export function toProduct(node: Node): Product {
  * Product and ProductGroup nodes in JSON-LD documents: top-level arrays and containers searched, a
  * group's variants not counted. An array states no `@type`: its elements are searched.
  */
-function productNodes(value: any, out: Node[]): Node[] {
-  if (value && typeof value == 'object')
-    if (types(value).some((t) => /^Product(Group)?$/.test(t))) out.push(value);
-    else
-      for (const v of Array.isArray(value) ? value : [value['@graph'], value.mainEntity, value.itemListElement, value.item])
-        productNodes(v, out);
-  return out;
-}
+const productNodes = (value: any): Node[] =>
+  value && typeof value == 'object'
+    ? types(value).some((t) => /^Product(Group)?$/.test(t))
+      ? [value]
+      : (Array.isArray(value) ? value : [value['@graph'], value.mainEntity, value.itemListElement, value.item]).flatMap(productNodes)
+    : [];
 
 /**
  * The product node a page's JSON-LD describes; undefined when it describes none or several (a
  * category page, a carousel of related products): such a page is not a product page.
  */
 export function nodeFromJsonLd(documents: unknown[]): Node | undefined {
-  const nodes = productNodes(documents, []);
+  const nodes = productNodes(documents);
   if (new Set(nodes.map((n) => n['@id'] || n.productGroupID || n.productID || n.sku || n.name)).size == 1)
     return nodes.find((n) => types(n).includes('ProductGroup')) || nodes[0];
 }
