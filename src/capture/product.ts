@@ -11,7 +11,12 @@ export type { Product };
  */
 export type Node = Record<string, any>;
 
-const types = (n: Node) => [].concat(n['@type']).map((t) => String(t).replace(/^.*[/#]/, ''));
+/**
+ * Whether one of a node's `@type`s is `type`, named (`Product`) or as a URL's last segment
+ * (`https://schema.org/Product`, `…#Product`): `type` is tested on each after an optional
+ * `…/` or `…#` prefix on its first line.
+ */
+const is = (n: Node, type: RegExp) => [].concat(n['@type']).some((t) => type.test(t));
 /** The first of a list, or the value itself. */
 const first = (v: unknown): any => [].concat(v as never)[0];
 /** Text, or a field of an object (brand `{name}`, image `{url}`). */
@@ -54,7 +59,7 @@ export function toProduct(node: Node): Product {
  */
 const productNodes = (value: any): Node[] =>
   value && typeof value == 'object'
-    ? types(value).some((t) => /^Product(Group)?$/.test(t))
+    ? is(value, /^(.*[/#])?Product(Group)?$/)
       ? [value]
       : (Array.isArray(value) ? value : [value['@graph'], value.mainEntity, value.itemListElement, value.item]).flatMap(productNodes)
     : [];
@@ -66,7 +71,7 @@ const productNodes = (value: any): Node[] =>
 export function nodeFromJsonLd(documents: unknown[]): Node | undefined {
   const nodes = productNodes(documents);
   if (new Set(nodes.map((n) => n['@id'] || n.productGroupID || n.productID || n.sku || n.name)).size == 1)
-    return nodes.find((n) => types(n).includes('ProductGroup')) || nodes[0];
+    return nodes.find((n) => is(n, /^(.*[/#])?ProductGroup$/)) || nodes[0];
 }
 
 /** Parses each JSON-LD text on its own: a malformed one is undefined (productNodes skips it), the others still count. */
