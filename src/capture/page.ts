@@ -26,7 +26,9 @@ const item = (scope: Element): Node => {
  * element are part of its page (PrestaShop's accessories, a pack's contents), not other products it is about.
  */
 export const microdata = (root: ParentNode): Node[] =>
-  [...root.querySelectorAll('[itemscope]:not([itemprop])')].filter((e) => !e.parentElement?.closest('[itemtype*=Product]')).map(item);
+  [...root.querySelectorAll('[itemscope]:not([itemprop])')].flatMap((e) =>
+    e.parentElement?.closest('[itemtype*=Product]') ? [] : item(e),
+  );
 
 /**
  * The sources of a page's product, in order of trust: a merchant's extractor, JSON-LD, microdata,
