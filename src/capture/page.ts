@@ -26,7 +26,9 @@ const item = (scope: Element): Node => {
  * element are part of its page (PrestaShop's accessories, a pack's contents), not other products it is about.
  */
 export const microdata = (root: ParentNode): Node[] =>
-  [...root.querySelectorAll('[itemscope]:not([itemprop])')].filter((e) => !e.parentElement?.closest('[itemtype*=Product]')).map(item);
+  [...root.querySelectorAll('[itemscope]:not([itemprop])')].flatMap((e) =>
+    e.parentElement?.closest('[itemtype*=Product]') ? [] : item(e),
+  );
 
 /**
  * The sources of a page's product, in order of trust: a merchant's extractor, JSON-LD, microdata,
@@ -69,10 +71,9 @@ export function readProduct(doc: Document, win: Record<string, any>, extract?: E
     }),
   );
   // An editorial page's product is not its own (editorial.ts): not a product page.
-  if (product && notItsOwn(doc, product.URL)) return;
-  if (product) {
+  if (product && !notItsOwn(doc, product.URL)) {
     product.ProductID ??= product.SKU;
     product.URL ||= url;
+    return product;
   }
-  return product;
 }

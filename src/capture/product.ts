@@ -11,7 +11,12 @@ export type { Product };
  */
 export type Node = Record<string, any>;
 
-const types = (n: Node) => [].concat(n['@type']).map((t) => String(t).replace(/^.*[/#]/, ''));
+/**
+ * Whether one of a node's `@type`s is `type`, named (`Product`) or as a URL's last segment
+ * (`https://schema.org/Product`, `…#Product`): `type` is tested on each after an optional
+ * `…/` or `…#` prefix on its first line.
+ */
+const is = (n: Node, type: RegExp) => [].concat(n['@type']).some((t) => type.test(t));
 /** The first of a list, or the value itself. */
 const first = (v: unknown): any => [].concat(v as never)[0];
 /** Text, or a field of an object (brand `{name}`, image `{url}`). */
@@ -48,28 +53,29 @@ export function toProduct(node: Node): Product {
   return p;
 }
 
-/** Product and ProductGroup nodes in JSON-LD documents: top-level arrays and containers searched, a group's variants not counted. */
-function productNodes(value: unknown, out: Node[]): Node[] {
-  if (Array.isArray(value)) for (const v of value) productNodes(v, out);
-  else if (value && typeof value == 'object') {
-    if (types(value).some((t) => /^Product(Group)?$/.test(t))) out.push(value);
-    else for (const k of ['@graph', 'mainEntity', 'itemListElement', 'item']) productNodes((value as Node)[k], out);
-  }
-  return out;
-}
+/**
+ * Product and ProductGroup nodes in JSON-LD documents: top-level arrays and containers searched, a
+ * group's variants not counted. An array states no `@type`: its elements are searched.
+ */
+const productNodes = (value: any): Node[] =>
+  value && typeof value == 'object'
+    ? is(value, /^(.*[/#])?Product(Group)?$/)
+      ? [value]
+      : (Array.isArray(value) ? value : [value['@graph'], value.mainEntity, value.itemListElement, value.item]).flatMap(productNodes)
+    : [];
 
 /**
  * The product node a page's JSON-LD describes; undefined when it describes none or several (a
  * category page, a carousel of related products): such a page is not a product page.
  */
 export function nodeFromJsonLd(documents: unknown[]): Node | undefined {
-  const nodes = productNodes(documents, []);
+  const nodes = productNodes(documents);
   if (new Set(nodes.map((n) => n['@id'] || n.productGroupID || n.productID || n.sku || n.name)).size == 1)
-    return nodes.find((n) => types(n).includes('ProductGroup')) || nodes[0];
+    return nodes.find((n) => is(n, /^(.*[/#])?ProductGroup$/)) || nodes[0];
 }
 
-/** Parses each JSON-LD text on its own: a malformed one is skipped, the others still count. */
-export const parseJsonLd = (texts: string[]): unknown[] => texts.flatMap((t) => guard(() => [JSON.parse(t)]) || []);
+/** Parses each JSON-LD text on its own: a malformed one is undefined (productNodes skips it), the others still count. */
+export const parseJsonLd = (texts: string[]): unknown[] => texts.map((t) => guard(() => JSON.parse(t)));
 
 /** OpenGraph product tags (`og:type=product`, `product:price:amount`…), given as `property → content`. */
 export function nodeFromOpenGraph(meta: Record<string, string>): Node | undefined {
