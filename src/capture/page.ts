@@ -1,6 +1,5 @@
 import { guard } from '../guard';
 import type { Extractor, Product } from '../types';
-import { notItsOwn } from './editorial';
 import { nodeFromBigCommerce, nodeFromJsonLd, nodeFromOpenGraph, nodeFromShopify, parseJsonLd, toProduct, type Node } from './product';
 
 export type { Extractor };
@@ -70,8 +69,7 @@ export function readProduct(doc: Document, win: Record<string, any>, extract?: E
       if (found) product = { .../*@__INLINE__*/ fromSource(found, i), ...product };
     }),
   );
-  // An editorial page's product is not its own (editorial.ts): not a product page.
-  if (product && !notItsOwn(doc, product.URL)) {
+  if (product) {
     product.ProductID ??= product.SKU;
     product.URL ||= url;
     return product;

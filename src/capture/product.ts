@@ -54,24 +54,37 @@ export function toProduct(node: Node): Product {
 }
 
 /**
- * Product and ProductGroup nodes in JSON-LD documents: top-level arrays and containers searched, a
- * group's variants not counted. An array states no `@type`: its elements are searched.
+ * Product, ProductGroup and article (ARTICLE) nodes in JSON-LD documents: top-level arrays and
+ * containers searched, a group's variants not counted. An array states no `@type`: its elements are searched.
  */
-const productNodes = (value: any): Node[] =>
+export const productNodes = (value: any): Node[] =>
   value && typeof value == 'object'
-    ? is(value, /^(.*[/#])?Product(Group)?$/)
+    ? is(value, /^(.*[/#])?Product(Group)?$|(Article|Posting)$/)
       ? [value]
       : (Array.isArray(value) ? value : [value['@graph'], value.mainEntity, value.itemListElement, value.item]).flatMap(productNodes)
     : [];
 
+/** An article's `@type`: one ending in `Article` or `Posting` (Article, NewsArticle, BlogPosting…). */
+export const ARTICLE = /(Article|Posting)$/;
+
 /**
- * The product node a page's JSON-LD describes; undefined when it describes none or several (a
- * category page, a carousel of related products): such a page is not a product page.
+ * The product node a page's JSON-LD (or its microdata, read as JSON-LD) describes; undefined when
+ * it describes none or several (a category page, a carousel of related products): such a page is
+ * not a product page. Nor is an editorial page, a blog post, a lookbook or a buying guide that
+ * embeds one product's markup: where the same structured data also states an article, its product
+ * is the page's own only if it states this page as its URL (the same path), as a product page's
+ * Product does when a theme also marks up blog teasers (README, *Editorial pages*).
  */
 export function nodeFromJsonLd(documents: unknown[]): Node | undefined {
-  const nodes = productNodes(documents);
-  if (new Set(nodes.map((n) => n['@id'] || n.productGroupID || n.productID || n.sku || n.name)).size == 1)
-    return nodes.find((n) => is(n, /^(.*[/#])?ProductGroup$/)) || nodes[0];
+  const found = productNodes(documents);
+  const nodes = found.filter((n) => !is(n, ARTICLE));
+  const product = nodes.find((n) => is(n, /^(.*[/#])?ProductGroup$/)) || nodes[0];
+  if (
+    new Set(nodes.map((n) => n['@id'] || n.productGroupID || n.productID || n.sku || n.name)).size == 1 &&
+    // An article beside it: editorial, unless the product is this page's.
+    (found.length == nodes.length || (product.url && new URL(product.url, location.href).pathname == location.pathname))
+  )
+    return product;
 }
 
 /** Parses each JSON-LD text on its own: a malformed one is undefined (productNodes skips it), the others still count. */

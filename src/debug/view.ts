@@ -194,7 +194,7 @@ export function watch(klaviyo: Klaviyo, on: () => boolean, extract?: any): void 
     if (!found.product)
       return log(
         'klite captured: no Viewed Product: an editorial page (an article) that shows "' +
-          found.editorial.ProductName +
+          found.editorial +
           '" without stating this page as its URL',
       );
     group(

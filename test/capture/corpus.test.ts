@@ -274,12 +274,32 @@ describe('the Viewed Product read on each storefront shape', () => {
       .querySelector('main')!
       .insertAdjacentHTML(
         'beforeend',
-        '<aside><article itemscope itemtype="https://schema.org/BlogPosting"><h3 itemprop="headline">Waxing boots</h3></article></aside>',
+        '<aside><article itemscope itemtype="https://schema.org/BlogPosting"><h3 itemprop="headline">Waxing boots</h3></article>' +
+          '<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Trail notes"}</script></aside>',
       );
     expect(read(global, url)).toMatchObject({ ProductName: 'Trail Boot', URL: url });
-    // The same markup on another page (the product's JSON-LD states its URL): not that page's product.
+    // The same structured data on a blog post (the product's JSON-LD states its URL): not that
+    // page's product. A blog post has no product in og:type or ShopifyAnalytics.
     (window as any).happyDOM.setURL('https://northwind.example/blogs/journal/waxing-boots');
+    document.querySelector('meta[property="og:type"]')!.setAttribute('content', 'article');
+    delete global.ShopifyAnalytics;
     expect(read(global, location.href)).toBeUndefined();
+  });
+
+  it('the rule holds within one kind of structured data: an article in microdata does not make a JSON-LD product editorial', () => {
+    // A product's JSON-LD and a microdata article, with no URL in the product: a product page whose
+    // theme marks its blog teaser up in microdata. (Decided for bytes: each source decides for its own product.)
+    const url = 'https://northwind.example/products/trail-boot';
+    const { global } = open('shopify-product', url);
+    const ld = document.querySelector('script[type="application/ld+json"]')!;
+    ld.textContent = ld.textContent!.replace(/"url":\s*"[^"]*",?/g, '');
+    document
+      .querySelector('main')!
+      .insertAdjacentHTML(
+        'beforeend',
+        '<article itemscope itemtype="https://schema.org/BlogPosting"><h3 itemprop="headline">Waxing boots</h3></article>',
+      );
+    expect(read(global, url)).toMatchObject({ ProductName: 'Trail Boot' });
   });
 
   it('a headless storefront that renders its product late: none at first, then the product', () => {
