@@ -38,7 +38,7 @@ export function createIdentity(companyId: string, url: URL, domain?: string) {
     _ids: { ...load<Ids>(IDS_KEY), _kx: load(KX_KEY, true) },
   };
 
-  const writeId = () => writeCookie('__kla_id', btoa('{"cid":"' + visitor._cid + '"}'), domain);
+  const writeId = () => writeCookie(btoa('{"cid":"' + visitor._cid + '"}'), domain);
   writeId();
 
   return {
