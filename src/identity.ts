@@ -63,7 +63,7 @@ export function createIdentity(companyId: string, url: URL, domain?: string) {
     _reset(): void {
       visitor._cid = randomId();
       visitor._ids = {};
-      save(IDS_KEY, undefined);
+      save(IDS_KEY);
       save(KX_KEY, undefined, true);
       writeId();
     },

@@ -78,8 +78,8 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
     reset(): void {
       const cid = visitor._cid;
       identity._reset();
-      save(VIEWED_KEY, undefined);
-      save(CART_KEY, undefined);
+      save(VIEWED_KEY);
+      save(CART_KEY);
       // The forgotten visitor's anonymous calls can never be attributed to anyone now.
       queue._del(
         queue
