@@ -74,14 +74,14 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   const resume = () => schedule(retryAt - Date.now());
 
   /** Sends one request; false when it must be retried. */
-  const send = async (req: Request, keepalive?: boolean): Promise<boolean> => {
-    const keys = req._entries.map(([k]) => k);
+  const send = async ([path, body, entries]: Request, keepalive?: boolean): Promise<boolean> => {
+    const keys = entries.map(([k]) => k);
     // In flight once the request has left (post() calls fetch before it first waits): a closing
     // page stopped before that must not count these calls as on their way.
     // A closing page's request in first-party mode (an endpoint path on the shop's origin, klite's
     // proxy) names its calls, for a receipt (receipts.ts).
     const batch = keepalive && endpoint[0] == '/' && !keys[RECEIPT_KEYS] ? '&batch=' + keys.join('.') : '';
-    const outcome = post(endpoint, req._path, companyId + batch, req._body, keepalive);
+    const outcome = post(endpoint, path, companyId + batch, body, keepalive);
     keys.forEach((k) => inflight.set(k, keepalive));
     const [status, after, detail] = await outcome;
     keys.forEach((k) => inflight.delete(k));
@@ -96,7 +96,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
         // (planned with no byte budget, each event is a request of its own; at time 0 none expires).
         // A call that no longer plans (anonymous, and the visitor was reset meanwhile) waits for an
         // identity or its TTL, like any anonymous call.
-        for (const r of plan(req._entries, visitor, 0, 0)._groups.flat()) if (!(await send(r, keepalive))) return false;
+        for (const r of plan(entries, visitor, 0, 0)._groups.flat()) if (!(await send(r, keepalive))) return false;
         return true;
       }
       warn('call refused by Klaviyo, dropped: ' + status + ' ' + detail);
@@ -141,7 +141,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       // The closing page's last chance: all at once, back-off ignored, within the byte budget.
       for (const g of _groups)
         for (const r of g) {
-          budget -= r._bytes;
+          budget -= r[3];
           if (budget >= 0) send(r, true);
         }
       return;

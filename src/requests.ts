@@ -5,12 +5,8 @@ import type { Entry, Item } from './types';
 
 export type { Entry };
 
-export interface Request {
-  _path: string;
-  _body: string;
-  _entries: Entry[];
-  _bytes: number;
-}
+/** A request: its path, its body, the calls it carries and its size in bytes. */
+export type Request = [path: string, body: string, entries: Entry[], bytes: number];
 
 /** One profile's requests, in the order they go. */
 export type Group = Request[];
@@ -64,12 +60,7 @@ export const prepare = async (entries: Entry[]) => {
   return parts;
 };
 
-const request = (path: string, body: string, entries: Entry[], n = bytes(body)): Request => ({
-  _path: '/client/' + path,
-  _body: body,
-  _entries: entries,
-  _bytes: n,
-});
+const request = (path: string, body: string, entries: Entry[], n = bytes(body)): Request => ['/client/' + path, body, entries, n];
 
 /**
  * Turns queued calls into requests, grouped by profile. An anonymous call joins the visitor's
