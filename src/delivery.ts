@@ -96,7 +96,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
         // (planned with no byte budget, each event is a request of its own; at time 0 none expires).
         // A call that no longer plans (anonymous, and the visitor was reset meanwhile) waits for an
         // identity or its TTL, like any anonymous call.
-        for (const r of plan(entries, visitor, 0, 0)._groups.flat()) if (!(await send(r, keepalive))) return false;
+        for (const r of plan(entries, visitor, 0, 0)[0].flat()) if (!(await send(r, keepalive))) return false;
         return true;
       }
       warn('call refused by Klaviyo, dropped: ' + status + ' ' + detail);
@@ -124,22 +124,22 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       // meanwhile is in flight, so left out below).
       if (wait()) return;
     }
-    const { _groups, _expired } = plan(
+    const [groups, expired] = plan(
       queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))),
       visitor,
       Date.now(),
       keepalive ? KEEPALIVE_BUDGET : undefined,
       parts,
     );
-    if (_expired[0]) {
+    if (expired[0]) {
       warn('calls undelivered for 30 days (anonymous: 14) dropped.');
-      queue._del(_expired.map(([k]) => k));
+      queue._del(expired.map(([k]) => k));
     }
-    if (navigator.onLine === false || !_groups[0]) return;
+    if (navigator.onLine === false || !groups[0]) return;
     let budget = KEEPALIVE_BUDGET;
     if (keepalive) {
       // The closing page's last chance: all at once, back-off ignored, within the byte budget.
-      for (const g of _groups)
+      for (const g of groups)
         for (const r of g) {
           budget -= r[3];
           if (budget >= 0) send(r, true);
@@ -147,7 +147,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       return;
     }
     failed = 0;
-    for (const g of _groups) for (const r of g) if (failed == 429 || !(await send(r))) break;
+    for (const g of groups) for (const r of g) if (failed == 429 || !(await send(r))) break;
     if (failed) {
       pause(backoff(failures++));
       resume();

@@ -68,7 +68,8 @@ const request = (path: string, body: string, entries: Entry[], n = bytes(body)):
  * group, profile updates go first, one `/client/profiles` request each; events go one per
  * `/client/events`, or up to MAX_EVENTS and maxBytes per `/client/event-bulk-create`, never with
  * a metric and `unique_id` pair twice in one request (Klaviyo fails the whole request for that).
- * `parts`: the events' JSON, made ahead by `prepare` (what is missing is made here).
+ * `parts`: the events' JSON, made ahead by `prepare` (what is missing is made here). Answers the groups, and
+ * the calls expired.
  */
 export function plan(
   entries: Entry[],
@@ -76,7 +77,7 @@ export function plan(
   now: number,
   maxBytes = MAX_BYTES,
   parts: Parts = new Map(),
-): { _groups: Group[]; _expired: Entry[] } {
+): [groups: Group[], expired: Entry[]] {
   const groups: Record<string, Entry[]> = {};
   const expired: Entry[] = [];
   for (const entry of entries) {
@@ -124,5 +125,5 @@ export function plan(
     // Profile updates first, so an event's flow sees the profile's new properties.
     out.push(profiles.concat(requests));
   }
-  return { _groups: out, _expired: expired };
+  return [out, expired];
 }
