@@ -30,7 +30,10 @@ export const STEAL_AFTER = 15e3;
  * with its life; its calls are still in IndexedDB for the next pass (and `unique_id` makes a resend
  * harmless). Without Web Locks each tab sends on its own, and `unique_id` still deduplicates.
  */
-/** `wait()`: true while nothing may leave the browser (consent pending, or this tracker retired). */
+/**
+ * `wait()`: true while nothing may leave the browser (consent pending, or this tracker retired).
+ * Answers [flush, soon, hidden].
+ */
 
 export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string, companyId: string, wait: () => boolean) {
   /** Calls on their way, by key: true when sent with keepalive (that request outlives the page). */
@@ -198,10 +201,10 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     })());
   };
 
-  return {
-    _flush: flush,
+  return [
+    flush,
     /** A second from the first unsent call; a pending retry is not brought forward. */
-    _soon: () => {
+    () => {
       if (!timer) schedule(DELAY);
     },
     /**
@@ -211,8 +214,8 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
      * a request without keepalive go again: the browser cancels that request with the page (seen
      * in Firefox: one event of 50 lost), and `unique_id` makes the second copy harmless.
      */
-    _hidden: () => pass(true).catch(() => {}),
-  };
+    () => pass(true).catch(() => {}),
+  ] as const;
 }
 
 export type Delivery = ReturnType<typeof createDelivery>;

@@ -21,8 +21,8 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
   const page = new URL(location.href);
   const identity = createIdentity(companyId, page, cookieDomain);
   const visitor = identity._visitor;
-  const queue = createQueue(openStore(), () => delivery._soon());
-  const delivery = createDelivery(queue, visitor, endpoint, companyId, wait);
+  const queue = createQueue(openStore(), () => soon());
+  const [flush, soon, hidden] = createDelivery(queue, visitor, endpoint, companyId, wait);
   const pageId = randomId() + '.';
   let n = 0;
 
@@ -48,13 +48,13 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
   };
 
   // What earlier pages left is delivered now; `utm_email` identifies, as in klaviyo.js.
-  queue._loaded.then(delivery._soon);
+  queue._loaded.then(soon);
   const email = page.searchParams.get('utm_email');
   if (email) identify({ email });
 
   // The page being hidden or left is api.ts's to hear (it may come before this tracker exists);
   // never `unload`, which breaks the back/forward cache.
-  addEventListener('online', delivery._flush);
+  addEventListener('online', flush);
 
   return {
     identify,
@@ -90,9 +90,9 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
     },
     /** Consent was refused: what is queued goes (this tracker's `wait()` now holds delivery for good). */
     _erase: queue._clear,
-    flush: delivery._flush,
+    flush,
     /** The page is hidden or left: this page's calls go now, with keepalive. */
-    _hidden: delivery._hidden,
+    _hidden: hidden,
     cookieDomain: identity._domain,
     isIdentified: () => isIdentified(visitor._ids),
   };
