@@ -19,8 +19,7 @@ const VIEWED_KEY = 'klite:viewed';
  */
 export function createTracker(companyId: string, endpoint: string, wait: () => boolean, cookieDomain?: string) {
   const page = new URL(location.href);
-  const identity = createIdentity(companyId, page, cookieDomain);
-  const visitor = identity._visitor;
+  const [visitor, merge, domain, forget] = createIdentity(companyId, page, cookieDomain);
   const queue = createQueue(openStore(), () => soon());
   const [flush, soon, hidden] = createDelivery(queue, visitor, endpoint, companyId, wait);
   const pageId = randomId() + '.';
@@ -39,7 +38,7 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
   const identify = (props: unknown): Identity => {
     // Copied now, not on the next task: the identifiers take effect at once.
     const { _ids, ...profile } = toProfile(clean(props));
-    identity._merge(_ids);
+    merge(_ids);
     // The identifiers are shared, not copied, as `enqueue` shares them.
     if (isIdentified(visitor._ids)) queue._claim(visitor._ids, visitor._cid);
     // An undefined `_meta` is left out of the stored JSON.
@@ -77,7 +76,7 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
     },
     reset(): void {
       const cid = visitor._cid;
-      identity._reset();
+      forget();
       save(VIEWED_KEY);
       save(CART_KEY);
       // The forgotten visitor's anonymous calls can never be attributed to anyone now.
@@ -93,7 +92,7 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
     flush,
     /** The page is hidden or left: this page's calls go now, with keepalive. */
     _hidden: hidden,
-    cookieDomain: identity._domain,
+    cookieDomain: domain,
     isIdentified: () => isIdentified(visitor._ids),
   };
 }
