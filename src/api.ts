@@ -199,5 +199,6 @@ export function createApi(opts: Options) {
       tracker?._hidden();
     }),
   );
-  return { _api: api, _identified: () => !!tracker?.isIdentified() };
+  // The api, and whether the visitor is identified now (`_learnq.isIdentified`, synchronous).
+  return [api, () => !!tracker?.isIdentified()] as const;
 }

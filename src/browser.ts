@@ -21,12 +21,12 @@ const start = (opts: Options): void => {
         if (opts.companyId) loaded.account(opts.companyId);
         return;
       }
-      const { _api: api, _identified } = createApi(opts);
+      const [api, identified] = createApi(opts);
       const entries = queued([w._learnq, w._klOnsite, w.klaviyo]);
       w.__klite = w.klaviyo = api;
       // Old references to Klaviyo's stub push onto `_klOnsite`; `_learnq.push` runs synchronously from now on.
       w._klOnsite = { push: api.push };
-      w._learnq = { push: api.push, isIdentified: _identified };
+      w._learnq = { push: api.push, isIdentified: identified };
       debugMode(api);
       api.push(...drainOrder(entries));
     },

@@ -5,15 +5,17 @@ export function readCookie(name: string): string {
   return guard(() => document.cookie.match('(?:^|;) ?' + name + '=([^;]*)')?.[1]) ?? '';
 }
 
-/** Two years, as klaviyo.js; SameSite=Lax and Secure on https, which klaviyo.js leaves out. */
-export function writeCookie(name: string, value: string, domain?: string, maxAge = 63072000): void {
+/**
+ * Writes the visitor's `__kla_id` cookie, klite's only one: two years, as klaviyo.js; SameSite=Lax
+ * and Secure on https, which klaviyo.js leaves out. An empty value removes it.
+ */
+export function writeCookie(value: string, domain?: string): void {
   guard(() => {
     document.cookie =
-      name +
-      '=' +
+      '__kla_id=' +
       value +
       ';path=/;max-age=' +
-      maxAge +
+      (value ? 63072000 : 0) +
       ';SameSite=Lax' +
       (domain ? ';domain=' + domain : '') +
       (location.protocol == 'https:' ? ';Secure' : '');

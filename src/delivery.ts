@@ -30,7 +30,10 @@ export const STEAL_AFTER = 15e3;
  * with its life; its calls are still in IndexedDB for the next pass (and `unique_id` makes a resend
  * harmless). Without Web Locks each tab sends on its own, and `unique_id` still deduplicates.
  */
-/** `wait()`: true while nothing may leave the browser (consent pending, or this tracker retired). */
+/**
+ * `wait()`: true while nothing may leave the browser (consent pending, or this tracker retired).
+ * Answers [flush, soon, hidden].
+ */
 
 export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string, companyId: string, wait: () => boolean) {
   /** Calls on their way, by key: true when sent with keepalive (that request outlives the page). */
@@ -74,14 +77,14 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
   const resume = () => schedule(retryAt - Date.now());
 
   /** Sends one request; false when it must be retried. */
-  const send = async (req: Request, keepalive?: boolean): Promise<boolean> => {
-    const keys = req._entries.map(([k]) => k);
+  const send = async ([path, body, entries]: Request, keepalive?: boolean): Promise<boolean> => {
+    const keys = entries.map(([k]) => k);
     // In flight once the request has left (post() calls fetch before it first waits): a closing
     // page stopped before that must not count these calls as on their way.
     // A closing page's request in first-party mode (an endpoint path on the shop's origin, klite's
     // proxy) names its calls, for a receipt (receipts.ts).
     const batch = keepalive && endpoint[0] == '/' && !keys[RECEIPT_KEYS] ? '&batch=' + keys.join('.') : '';
-    const outcome = post(endpoint, req._path, companyId + batch, req._body, keepalive);
+    const outcome = post(endpoint, path, companyId + batch, body, keepalive);
     keys.forEach((k) => inflight.set(k, keepalive));
     const [status, after, detail] = await outcome;
     keys.forEach((k) => inflight.delete(k));
@@ -96,7 +99,7 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
         // (planned with no byte budget, each event is a request of its own; at time 0 none expires).
         // A call that no longer plans (anonymous, and the visitor was reset meanwhile) waits for an
         // identity or its TTL, like any anonymous call.
-        for (const r of plan(req._entries, visitor, 0, 0)._groups.flat()) if (!(await send(r, keepalive))) return false;
+        for (const r of plan(entries, visitor, 0, 0)[0].flat()) if (!(await send(r, keepalive))) return false;
         return true;
       }
       warn('call refused by Klaviyo, dropped: ' + status + ' ' + detail);
@@ -124,30 +127,30 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
       // meanwhile is in flight, so left out below).
       if (wait()) return;
     }
-    const { _groups, _expired } = plan(
+    const [groups, expired] = plan(
       queue._entries().filter(([k]) => (keepalive ? !inflight.get(k) && queue._own(k) : !inflight.has(k))),
       visitor,
       Date.now(),
       keepalive ? KEEPALIVE_BUDGET : undefined,
       parts,
     );
-    if (_expired[0]) {
+    if (expired[0]) {
       warn('calls undelivered for 30 days (anonymous: 14) dropped.');
-      queue._del(_expired.map(([k]) => k));
+      queue._del(expired.map(([k]) => k));
     }
-    if (navigator.onLine === false || !_groups[0]) return;
+    if (navigator.onLine === false || !groups[0]) return;
     let budget = KEEPALIVE_BUDGET;
     if (keepalive) {
       // The closing page's last chance: all at once, back-off ignored, within the byte budget.
-      for (const g of _groups)
+      for (const g of groups)
         for (const r of g) {
-          budget -= r._bytes;
+          budget -= r[3];
           if (budget >= 0) send(r, true);
         }
       return;
     }
     failed = 0;
-    for (const g of _groups) for (const r of g) if (failed == 429 || !(await send(r))) break;
+    for (const g of groups) for (const r of g) if (failed == 429 || !(await send(r))) break;
     if (failed) {
       pause(backoff(failures++));
       resume();
@@ -198,10 +201,10 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
     })());
   };
 
-  return {
-    _flush: flush,
+  return [
+    flush,
     /** A second from the first unsent call; a pending retry is not brought forward. */
-    _soon: () => {
+    () => {
       if (!timer) schedule(DELAY);
     },
     /**
@@ -211,8 +214,8 @@ export function createDelivery(queue: Queue, visitor: Visitor, endpoint: string,
      * a request without keepalive go again: the browser cancels that request with the page (seen
      * in Firefox: one event of 50 lost), and `unique_id` makes the second copy harmless.
      */
-    _hidden: () => pass(true).catch(() => {}),
-  };
+    () => pass(true).catch(() => {}),
+  ] as const;
 }
 
 export type Delivery = ReturnType<typeof createDelivery>;

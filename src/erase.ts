@@ -7,8 +7,8 @@ import { DB_NAME } from './store';
  * unless this page has it open (its tracker then clears the store, and keeps its connection).
  */
 export function eraseStorage(domain?: string, open?: boolean): void {
-  writeCookie('__kla_id', '', domain, 0);
-  writeCookie('__kla_id', '', undefined, 0);
+  writeCookie('', domain);
+  writeCookie('');
   // Each access may throw where storage is blocked (even naming localStorage does).
   guard(() => {
     for (const area of [localStorage, sessionStorage]) for (const k of Object.keys(area)) if (k.startsWith('klite:')) area.removeItem(k);

@@ -38,13 +38,14 @@ export function createIdentity(companyId: string, url: URL, domain?: string) {
     _ids: { ...load<Ids>(IDS_KEY), _kx: load(KX_KEY, true) },
   };
 
-  const writeId = () => writeCookie('__kla_id', btoa('{"cid":"' + visitor._cid + '"}'), domain);
+  const writeId = () => writeCookie(btoa('{"cid":"' + visitor._cid + '"}'), domain);
   writeId();
 
-  return {
-    _visitor: visitor,
+  // The visitor, and what changes it.
+  return [
+    visitor,
     /** Adds identifiers; an identifier that contradicts a known one means another person. */
-    _merge(ids: Ids): void {
+    (ids: Ids): void => {
       const known = visitor._ids;
       const other = ID_FIELDS.some((k) => ids[k] && known[k] && ids[k] !== known[k]);
       visitor._ids = other ? ids : { ...known, ...ids };
@@ -52,7 +53,8 @@ export function createIdentity(companyId: string, url: URL, domain?: string) {
       save(IDS_KEY, publicIdentity(visitor._ids));
       if (other) save(KX_KEY, undefined, true);
     },
-    _domain(d?: unknown): string | undefined {
+    /** The cookie's domain; a string sets it (empty: none) and rewrites the cookie. */
+    (d?: unknown): string | undefined => {
       if (typeof d == 'string') {
         domain = d || undefined;
         writeId();
@@ -60,14 +62,14 @@ export function createIdentity(companyId: string, url: URL, domain?: string) {
       return domain;
     },
     /** Forgets this visitor: new client id, no identifiers. */
-    _reset(): void {
+    (): void => {
       visitor._cid = randomId();
       visitor._ids = {};
-      save(IDS_KEY, undefined);
+      save(IDS_KEY);
       save(KX_KEY, undefined, true);
       writeId();
     },
-  };
+  ] as const;
 }
 
 export type IdentityStore = ReturnType<typeof createIdentity>;

@@ -13,5 +13,5 @@ export function init(options?: Options | null): Klaviyo {
     // A copy: a getter that throws, or a later change to the caller's object, cannot reach klite.
     copy = { ...options };
   } catch {}
-  return createApi(copy)._api;
+  return createApi(copy)[0];
 }

@@ -5,12 +5,8 @@ import type { Entry, Item } from './types';
 
 export type { Entry };
 
-export interface Request {
-  _path: string;
-  _body: string;
-  _entries: Entry[];
-  _bytes: number;
-}
+/** A request: its path, its body, the calls it carries and its size in bytes. */
+export type Request = [path: string, body: string, entries: Entry[], bytes: number];
 
 /** One profile's requests, in the order they go. */
 export type Group = Request[];
@@ -64,12 +60,7 @@ export const prepare = async (entries: Entry[]) => {
   return parts;
 };
 
-const request = (path: string, body: string, entries: Entry[], n = bytes(body)): Request => ({
-  _path: '/client/' + path,
-  _body: body,
-  _entries: entries,
-  _bytes: n,
-});
+const request = (path: string, body: string, entries: Entry[], n = bytes(body)): Request => ['/client/' + path, body, entries, n];
 
 /**
  * Turns queued calls into requests, grouped by profile. An anonymous call joins the visitor's
@@ -77,7 +68,8 @@ const request = (path: string, body: string, entries: Entry[], n = bytes(body)):
  * group, profile updates go first, one `/client/profiles` request each; events go one per
  * `/client/events`, or up to MAX_EVENTS and maxBytes per `/client/event-bulk-create`, never with
  * a metric and `unique_id` pair twice in one request (Klaviyo fails the whole request for that).
- * `parts`: the events' JSON, made ahead by `prepare` (what is missing is made here).
+ * `parts`: the events' JSON, made ahead by `prepare` (what is missing is made here). Answers the groups, and
+ * the calls expired.
  */
 export function plan(
   entries: Entry[],
@@ -85,7 +77,7 @@ export function plan(
   now: number,
   maxBytes = MAX_BYTES,
   parts: Parts = new Map(),
-): { _groups: Group[]; _expired: Entry[] } {
+): [groups: Group[], expired: Entry[]] {
   const groups: Record<string, Entry[]> = {};
   const expired: Entry[] = [];
   for (const entry of entries) {
@@ -133,5 +125,5 @@ export function plan(
     // Profile updates first, so an event's flow sees the profile's new properties.
     out.push(profiles.concat(requests));
   }
-  return { _groups: out, _expired: expired };
+  return [out, expired];
 }

@@ -19,10 +19,9 @@ const VIEWED_KEY = 'klite:viewed';
  */
 export function createTracker(companyId: string, endpoint: string, wait: () => boolean, cookieDomain?: string) {
   const page = new URL(location.href);
-  const identity = createIdentity(companyId, page, cookieDomain);
-  const visitor = identity._visitor;
-  const queue = createQueue(openStore(), () => delivery._soon());
-  const delivery = createDelivery(queue, visitor, endpoint, companyId, wait);
+  const [visitor, merge, domain, forget] = createIdentity(companyId, page, cookieDomain);
+  const queue = createQueue(openStore(), () => soon());
+  const [flush, soon, hidden] = createDelivery(queue, visitor, endpoint, companyId, wait);
   const pageId = randomId() + '.';
   let n = 0;
 
@@ -39,7 +38,7 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
   const identify = (props: unknown): Identity => {
     // Copied now, not on the next task: the identifiers take effect at once.
     const { _ids, ...profile } = toProfile(clean(props));
-    identity._merge(_ids);
+    merge(_ids);
     // The identifiers are shared, not copied, as `enqueue` shares them.
     if (isIdentified(visitor._ids)) queue._claim(visitor._ids, visitor._cid);
     // An undefined `_meta` is left out of the stored JSON.
@@ -48,13 +47,13 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
   };
 
   // What earlier pages left is delivered now; `utm_email` identifies, as in klaviyo.js.
-  queue._loaded.then(delivery._soon);
+  queue._loaded.then(soon);
   const email = page.searchParams.get('utm_email');
   if (email) identify({ email });
 
   // The page being hidden or left is api.ts's to hear (it may come before this tracker exists);
   // never `unload`, which breaks the back/forward cache.
-  addEventListener('online', delivery._flush);
+  addEventListener('online', flush);
 
   return {
     identify,
@@ -77,9 +76,9 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
     },
     reset(): void {
       const cid = visitor._cid;
-      identity._reset();
-      save(VIEWED_KEY, undefined);
-      save(CART_KEY, undefined);
+      forget();
+      save(VIEWED_KEY);
+      save(CART_KEY);
       // The forgotten visitor's anonymous calls can never be attributed to anyone now.
       queue._del(
         queue
@@ -90,10 +89,10 @@ export function createTracker(companyId: string, endpoint: string, wait: () => b
     },
     /** Consent was refused: what is queued goes (this tracker's `wait()` now holds delivery for good). */
     _erase: queue._clear,
-    flush: delivery._flush,
+    flush,
     /** The page is hidden or left: this page's calls go now, with keepalive. */
-    _hidden: delivery._hidden,
-    cookieDomain: identity._domain,
+    _hidden: hidden,
+    cookieDomain: domain,
     isIdentified: () => isIdentified(visitor._ids),
   };
 }

@@ -36,7 +36,7 @@ describe('cookie domain', () => {
   beforeEach(() => vi.clearAllMocks());
 
   it('is given to the tracker when it starts, so the cookie is written once, there', async () => {
-    const { _api: api } = createApi({ companyId: 'AbC123' });
+    const [api] = createApi({ companyId: 'AbC123' });
     await api.cookieDomain('.shop.example');
     await nextTask();
     expect(vi.mocked(createTracker).mock.calls[0][3]).toBe('.shop.example');
@@ -44,7 +44,7 @@ describe('cookie domain', () => {
   });
 
   it('set after start-up, is where a refusal erases the cookie', async () => {
-    const { _api: api } = createApi({ companyId: 'AbC123' });
+    const [api] = createApi({ companyId: 'AbC123' });
     await api.flush();
     await nextTask();
     await api.cookieDomain('.later.example');
@@ -79,7 +79,7 @@ describe('start-up', () => {
   });
 
   it('starts once the script that made the first call is done, and the call then reaches the tracker', async () => {
-    const { _api: api } = createApi({ companyId: 'AbC123' });
+    const [api] = createApi({ companyId: 'AbC123' });
     const sent = api.track('Ordered', { n: 1 });
     // Not in the caller's stack; the consent sources are looked at first.
     expect(createTracker).not.toHaveBeenCalled();
@@ -119,7 +119,7 @@ describe('calls held before there is a key', () => {
   });
 
   it('reach the tracker, in order, once account() gives one', async () => {
-    const { _api: api } = createApi({});
+    const [api] = createApi({});
     expect(await api.track('First')).toBe(true);
     await api.track('Second', { n: 2 });
     await nextTask();

@@ -42,11 +42,11 @@ describe('delivery pass', () => {
     vi.stubGlobal('fetch', fetch);
     const queue = fakeQueue([entry(1), entry(2)]);
     const delivery = createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false);
-    expect(await delivery._flush()).toBe(2);
+    expect(await delivery[0]()).toBe(2);
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(queue._sync).toHaveBeenCalledTimes(1);
     // Backing off after the 503: a flush now neither sends nor reads the backlog back.
-    expect(await delivery._flush()).toBe(2);
+    expect(await delivery[0]()).toBe(2);
     expect(queue._sync).toHaveBeenCalledTimes(1);
     expect(fetch).toHaveBeenCalledTimes(1);
   });
@@ -56,7 +56,7 @@ describe('delivery pass', () => {
     vi.stubGlobal('fetch', fetch);
     online = false;
     const queue = fakeQueue([entry(1)]);
-    await createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false)._flush();
+    await createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false)[0]();
     expect(queue._sync).not.toHaveBeenCalled();
     expect(fetch).not.toHaveBeenCalled();
     expect(queue._trim).toHaveBeenCalled(); // memory is still bounded
@@ -68,7 +68,7 @@ describe('delivery pass', () => {
     let denied = false;
     const queue = fakeQueue([entry(1), entry(2)]);
     queue._sync.mockImplementation(async () => void (denied = true));
-    await createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => denied)._flush();
+    await createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => denied)[0]();
     expect(queue._sync).toHaveBeenCalled();
     expect(fetch).not.toHaveBeenCalled();
   });
@@ -88,7 +88,7 @@ describe('delivery pass', () => {
     });
     vi.stubGlobal('fetch', fetch);
     const queue = fakeQueue([anonymous(1), anonymous(2)]);
-    await createDelivery(queue, visitor, 'http://x', 'AbC123', () => false)._flush();
+    await createDelivery(queue, visitor, 'http://x', 'AbC123', () => false)[0]();
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls.filter(([m]) => String(m).includes('delivery failed'))).toEqual([]);
     // Kept: they wait for an identity, or their TTL.
@@ -102,12 +102,12 @@ describe('delivery pass', () => {
     vi.stubGlobal('fetch', fetch);
     const queue = fakeQueue([entry(1), entry(2)]);
     const delivery = createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false);
-    delivery._flush();
+    delivery[0]();
     await vi.waitFor(() => expect(sent).toEqual([undefined]), { timeout: 5000 });
-    await delivery._hidden();
+    await delivery[2]();
     expect(sent).toEqual([undefined, true]);
     // Its keepalive request outlives the page: a second hide does not send it a third time.
-    await delivery._hidden();
+    await delivery[2]();
     expect(sent).toEqual([undefined, true]);
   });
 
@@ -125,19 +125,19 @@ describe('delivery pass', () => {
     });
     const many = (n: number, from = 1) => Array.from({ length: n }, (_, i) => entry(from + i));
     // Closing, through the proxy: the keys ride along; past 50 calls in one request, none do.
-    await createDelivery(fakeQueue(many(3)), { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)._hidden();
+    await createDelivery(fakeQueue(many(3)), { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)[2]();
     expect(urls.pop()).toBe('/kl/client/event-bulk-create?company_id=AbC123&batch=k1.k2.k3');
-    await createDelivery(fakeQueue(many(51)), { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)._hidden();
+    await createDelivery(fakeQueue(many(51)), { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)[2]();
     expect(urls.pop()).toBe('/kl/client/event-bulk-create?company_id=AbC123');
     // Not closing, or not first party: no batch.
-    await createDelivery(fakeQueue(many(2)), { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)._flush();
+    await createDelivery(fakeQueue(many(2)), { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)[0]();
     expect(urls.pop()).toBe('/kl/client/event-bulk-create?company_id=AbC123');
-    await createDelivery(fakeQueue(many(2)), { _cid: 'c', _ids: sarah }, 'https://a.klaviyo.com', 'AbC123', () => false)._hidden();
+    await createDelivery(fakeQueue(many(2)), { _cid: 'c', _ids: sarah }, 'https://a.klaviyo.com', 'AbC123', () => false)[2]();
     expect(urls.pop()).toBe('https://a.klaviyo.com/client/event-bulk-create?company_id=AbC123');
     // The next page: a receipt for k1 and k2 (and one for calls long gone); only k3 is sent.
     cookie = 'a=1; klr_k1.k2=1; klr_gone=1';
     const queue = fakeQueue(many(3));
-    await createDelivery(queue, { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)._flush();
+    await createDelivery(queue, { _cid: 'c', _ids: sarah }, '/kl', 'AbC123', () => false)[0]();
     expect(queue._del.mock.calls[0][0]).toEqual(['k1', 'k2', 'gone']);
     expect(urls).toEqual(['/kl/client/events?company_id=AbC123']);
   });
@@ -154,16 +154,16 @@ describe('delivery pass', () => {
     const queue = fakeQueue([entry(1)]);
     const delivery = createDelivery(queue, { _cid: 'c', _ids: sarah }, 'http://x', 'AbC123', () => false);
     const now = vi.spyOn(Date, 'now').mockReturnValue(1e12);
-    for (let i = 0; i < 3; i++) expect(await delivery._flush()).toBe(1);
+    for (let i = 0; i < 3; i++) expect(await delivery[0]()).toBe(1);
     now.mockReturnValue(1e12 + STEAL_AFTER);
-    expect(await delivery._flush()).toBe(1);
+    expect(await delivery[0]()).toBe(1);
     expect(fetch).not.toHaveBeenCalled();
     now.mockReturnValue(1e12 + STEAL_AFTER + 1);
-    expect(await delivery._flush()).toBe(0);
+    expect(await delivery[0]()).toBe(0);
     now.mockRestore();
     expect(asked.map((o) => !!o.steal)).toEqual([false, false, false, false, true]);
     // Held again: it asks politely first.
-    await delivery._flush();
+    await delivery[0]();
     expect(asked[5]).toEqual({ ifAvailable: true });
   });
 });

@@ -29,10 +29,10 @@ const anonymous: Visitor = { _cid: 'cid1', _ids: {} };
 const sarah = { email: 'sarah@example.com' };
 
 const bodies = (entries: Entry[], visitor = anonymous, maxBytes?: number) =>
-  plan(entries, visitor, now, maxBytes)._groups.map((g) =>
+  plan(entries, visitor, now, maxBytes)[0].map((g) =>
     g.map((r) => {
-      expect(conformance(r._path, r._body)).toBeNull();
-      return { path: r._path, body: JSON.parse(r._body), n: r._entries.length };
+      expect(conformance(r[0], r[1])).toBeNull();
+      return { path: r[0], body: JSON.parse(r[1]), n: r[2].length };
     }),
   );
 
@@ -57,39 +57,39 @@ describe('plan', () => {
 
   it('holds anonymous calls until the visitor is identified, then attaches them; drops them after the TTL', () => {
     const entries = [event('Anon'), profile({ first_name: 'Anon' })];
-    expect(plan(entries, anonymous, now)._groups).toEqual([]);
+    expect(plan(entries, anonymous, now)[0]).toEqual([]);
     const known: Visitor = { _cid: 'cid1', _ids: sarah };
     const [[p, e]] = bodies(entries, known);
     expect(p.body.data.attributes).toEqual({ first_name: 'Anon', email: 'sarah@example.com' });
     expect(e.body.data.attributes.profile.data.attributes).toEqual(sarah);
     // Another visitor's (another cid's) anonymous calls are not this person's.
-    expect(plan([event('Other', undefined, { _client: 'cid2' })], known, now)._groups).toEqual([]);
+    expect(plan([event('Other', undefined, { _client: 'cid2' })], known, now)[0]).toEqual([]);
     const old = event('Old', undefined, { _accepted: now - ANONYMOUS_TTL - 1 });
-    expect(plan([old], anonymous, now)._expired).toEqual([old]);
+    expect(plan([old], anonymous, now)[1]).toEqual([old]);
   });
 
   it("drops an identified visitor's call only after the TTL (a month of failed delivery)", () => {
     const recent = event('Recent', sarah, { _accepted: now - ANONYMOUS_TTL - 1 });
     const stale = event('Stale', sarah, { _accepted: now - TTL - 1 });
-    const { _groups, _expired } = plan([recent, stale], anonymous, now);
+    const [_groups, _expired] = plan([recent, stale], anonymous, now);
     expect(_expired).toEqual([stale]);
-    expect(_groups[0][0]._entries).toEqual([recent]);
+    expect(_groups[0][0][2]).toEqual([recent]);
   });
 
   it(`cuts bulk requests at ${MAX_EVENTS} events and at the byte limit`, () => {
     const many = Array.from({ length: MAX_EVENTS + 5 }, () => event('Many', sarah));
-    expect(plan(many, anonymous, now)._groups[0].map((r) => r._entries.length)).toEqual([MAX_EVENTS, 5]);
+    expect(plan(many, anonymous, now)[0][0].map((r) => r[2].length)).toEqual([MAX_EVENTS, 5]);
     const big = Array.from({ length: 10 }, () => event('Big', sarah, {}, { text: 'x'.repeat(10_000) }));
-    const requests = plan(big, anonymous, now, 30_000)._groups[0];
+    const requests = plan(big, anonymous, now, 30_000)[0][0];
     expect(requests.length).toBeGreaterThan(3);
-    expect(requests.every((r) => r._bytes <= 30_000)).toBe(true);
-    expect(requests.flatMap((r) => r._entries)).toEqual(big);
+    expect(requests.every((r) => r[3] <= 30_000)).toBe(true);
+    expect(requests.flatMap((r) => r[2])).toEqual(big);
   });
 
   it("counts each request's bytes as its body's UTF-8 length, without counting the body again", () => {
     const entries = [profile({ first_name: 'Zoë' }, sarah), event('Café ☕', sarah, {}, { note: 'naïve ✓' }), event('Plain', sarah)];
     const one = [event('Solo', { email: 'solo@example.com' }, {}, { note: 'é' })];
-    for (const g of plan(entries.concat(one), anonymous, now)._groups) for (const r of g) expect(r._bytes).toBe(Buffer.byteLength(r._body));
+    for (const g of plan(entries.concat(one), anonymous, now)[0]) for (const r of g) expect(r[3]).toBe(Buffer.byteLength(r[1]));
   });
 
   it("makes the events' JSON ahead of plan a few per task, and plan does not make it again", async () => {
@@ -110,9 +110,9 @@ describe('plan', () => {
     expect(made).toBeLessThan(10); // the first task stopped after about 8 ms
     const parts = await done;
     expect(made).toBe(30);
-    const [request] = plan(entries, anonymous, now, undefined, parts)._groups[0];
+    const [request] = plan(entries, anonymous, now, undefined, parts)[0][0];
     expect(made).toBe(30);
-    expect(JSON.parse(request._body).data.attributes.events.data).toHaveLength(30);
+    expect(JSON.parse(request[1]).data.attributes.events.data).toHaveLength(30);
     vi.restoreAllMocks();
   });
 
@@ -122,8 +122,8 @@ describe('plan', () => {
     b[1]._attributes.unique_id = a[1]._attributes.unique_id;
     const c = event('Other', sarah);
     c[1]._attributes.unique_id = a[1]._attributes.unique_id;
-    const requests = plan([a, b, c], anonymous, now)._groups[0];
-    expect(requests.map((r) => r._entries.map((e) => e[1]._metric))).toEqual([['Dup'], ['Dup', 'Other']]);
+    const requests = plan([a, b, c], anonymous, now)[0][0];
+    expect(requests.map((r) => r[2].map((e) => e[1]._metric))).toEqual([['Dup'], ['Dup', 'Other']]);
   });
 
   it('sends patch operations as profile meta, and a value as the event value', () => {

@@ -97,7 +97,7 @@ describe('the inspector reads klite’s own format', () => {
   it('reads the visitor klite keeps and the rescues of closing pages, each once, in call order', async () => {
     const win = fakeBrowser();
     const identity = createIdentity('AbC123', new URL('http://shop.test/'));
-    const cid = identity._visitor._cid;
+    const cid = identity[0]._cid;
     // A rescue whose call IndexedDB holds too is listed once, as stored.
     saveRescue('page1', new Map([['b', { ...stored({ c: cid, m: 'Rescued' }) } as unknown as Item]]));
     saveRescue('page2', new Map([['a', { ...stored({ c: cid, m: 'Stored' }) } as unknown as Item]]));
@@ -109,7 +109,7 @@ describe('the inspector reads klite’s own format', () => {
       ['Stored', 'anonymous', false],
       ['Rescued', 'anonymous', true],
     ]);
-    identity._merge({ email: 'a@example.com' });
+    identity[1]({ email: 'a@example.com' });
     win.document.cookie = '__kla_off=true';
     win.navigator.globalPrivacyControl = true;
     browser = await held.readHeld(() => [], win);
