@@ -4,7 +4,7 @@ import { load } from './webstore';
 
 /**
  * Debug mode's switch (README "Debug a live shop"), the only part of it in klite.js: written for
- * the fewest bytes (94 gzip). `klite_debug` in the page's URL, or remembered in sessionStorage
+ * the fewest bytes (95 gzip). `klite_debug` in the page's URL, or remembered in sessionStorage
  * (not a `klite:` key: a consent refusal erases those), or `klaviyo.debug(on)` loads
  * klite-debug.js from beside this script; that script reads the URL parameter or `#on` in its
  * own URL, remembers or forgets the choice, and prints. Off, this costs a look at the URL and at
