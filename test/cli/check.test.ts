@@ -158,6 +158,37 @@ describe('the probe (check-page.ts)', () => {
   });
 });
 
+describe('the probe names each platform from what its themes render', () => {
+  // One marker each, as the platform's pages have it (the first that matches names the platform).
+  const PAGES: [string, string, Record<string, unknown>][] = [
+    ['Shopify', '', { Shopify: { shop: 'northwind.myshopify.com' } }],
+    ['BigCommerce', '', { BCData: { product_attributes: {} } }],
+    ['WooCommerce', '', { wc_add_to_cart_params: { ajax_url: '/wp-admin/admin-ajax.php' } }],
+    ['Magento', '<script type="text/x-magento-init">{"*":{}}</script>', {}],
+    ['Magento', '', { hyva: {} }],
+    ['PrestaShop', '', { prestashop: { page: { page_name: 'product' } } }],
+    ['Wix', '<meta name="generator" content="Wix.com Website Builder">', {}],
+    ['Squarespace', '', { Static: { SQUARESPACE_CONTEXT: {} } }],
+    ['Squarespace', '<meta name="generator" content="Squarespace">', {}],
+  ];
+  it.each(PAGES)('%s (%s %j)', (platform, head, globals) => {
+    const w = window as any;
+    delete w.ShopifyAnalytics;
+    delete w.Shopify;
+    document.head.innerHTML = head;
+    Object.assign(w, globals);
+    try {
+      expect(w.__kliteCheck().platform).toBe(platform);
+    } finally {
+      for (const k in globals) delete w[k];
+    }
+  });
+  it('none on a plain page', () => {
+    document.head.innerHTML = '<meta name="generator" content="Hugo 0.120">';
+    expect((window as any).__kliteCheck().platform).toBeUndefined();
+  });
+});
+
 describe('bad input: one line and exit code 1', () => {
   const run = async (...args: string[]) => {
     const out: string[] = [];
