@@ -7,12 +7,26 @@
 // silently ignored by Klaviyo. Free-form objects (event `properties`, patch operations) stay open.
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-export const OPENAPI_DIR = resolve(process.env.KLAVIYO_OPENAPI_DIR || join(repo, '..', 'shared', 'klaviyo-openapi'));
+const beside = (dir) => join(dir, '..', 'shared', 'klaviyo-openapi');
+/**
+ * A fresh clone made elsewhere (`git clone . /tmp/klite-ci`, as CI is tried by hand) has no
+ * ../shared: then the documents beside the repository it was cloned from, when that is a local path.
+ */
+const origin = () => {
+  try {
+    const url = execFileSync('git', ['-C', repo, 'config', 'remote.origin.url'], { encoding: 'utf8' }).trim();
+    return url.startsWith('/') ? beside(url) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+export const OPENAPI_DIR = resolve(process.env.KLAVIYO_OPENAPI_DIR || (existsSync(beside(repo)) ? beside(repo) : origin() || beside(repo)));
 
 /** OpenAPI 3.0 schema → JSON Schema: `nullable`, and closed objects where properties are listed. */
 function convert(node) {
