@@ -56,6 +56,21 @@ export function productSources(doc: Document, win: Record<string, any>, extract?
 export const fromSource = (found: any, i: number): Product => JSON.parse(JSON.stringify(i ? toProduct(found) : found));
 
 /**
+ * Each source's product on its own, under Klaviyo's keys, in productSources' order: null when it
+ * found none, its error's message when it threw. How `klite check` and the debug view say where
+ * each field came from; readProduct merges the same results without keeping them (its bytes).
+ */
+export const eachSource = (doc: Document, win: Record<string, any>, extract?: Extractor): (Product | string | null)[] =>
+  productSources(doc, win, extract).map((source, i) => {
+    try {
+      const found = source();
+      return found ? fromSource(found, i) : null;
+    } catch (e) {
+      return String((e as Error)?.message || e);
+    }
+  });
+
+/**
  * The product this page is about, merged from every source that states one (productSources),
  * field by field in order of trust. Undefined on pages about no product, or several.
  * `url`: the product's URL when no source states one (the page's).

@@ -2,7 +2,7 @@
 // (never part of klite.js): `__kliteCheck()` answers what each product source reads there, with
 // exactly the readers auto-capture uses (capture/page.ts), the storefront platform the page is
 // built on, and the consent signals it has.
-import { fromSource, productSources } from '../capture/page';
+import { eachSource } from '../capture/page';
 import { watchConsent } from '../consent-signals';
 import type { Consent, Product } from '../types';
 
@@ -57,14 +57,7 @@ watchConsent((next) => {
 });
 
 w.__kliteCheck = (): PageReport => ({
-  sources: productSources(document, w, w.kliteOptions?.capture?.extract).map((source, i) => {
-    try {
-      const found = source();
-      return found ? fromSource(found, i) : null;
-    } catch (e) {
-      return String((e as Error)?.message || e);
-    }
-  }),
+  sources: eachSource(document, w, w.kliteOptions?.capture?.extract),
   platform: PLATFORMS.find(([, test]) => holds(test))?.[0],
   signals: SIGNALS.filter(([, test]) => holds(test)).map(([name]) => name),
   answers,

@@ -1,9 +1,9 @@
-import { fromSource, microdata, productSources, readProduct } from '../capture/page';
+import { eachSource, microdata, readProduct } from '../capture/page';
 import { ARTICLE, parseJsonLd, productNodes } from '../capture/product';
 import { routeOf } from '../capture/route';
 import { SOURCES } from '../cli/sources';
 import { guard } from '../guard';
-import type { Extractor, Product } from '../types';
+import type { Extractor } from '../types';
 import type { Node } from '../capture/product';
 
 /**
@@ -31,17 +31,12 @@ export function capturedProduct(doc: Document, win: Record<string, any>, href: s
     const editorial = guard(() => editorialProduct(doc));
     return editorial ? { editorial } : undefined;
   }
-  const sources = productSources(doc, win, extract).map((source, i): Product | undefined =>
-    guard(() => {
-      const found = source();
-      return found ? fromSource(found, i) : undefined;
-    }),
-  );
+  const sources = eachSource(doc, win, extract);
   const same = (a: unknown, b: unknown) => JSON.stringify(a) == JSON.stringify(b);
   const fields = Object.entries(product)
     .filter(([, v]) => v !== undefined)
     .map(([field, value]): [string, unknown, string] => {
-      const i = sources.findIndex((p) => p && same((p as any)[field], value));
+      const i = sources.findIndex((p) => typeof p == 'object' && same((p as any)?.[field], value));
       const derived = field == 'ProductID' ? 'SKU' : field == 'URL' ? 'page URL' : 'merged';
       return [field, value, i < 0 ? derived : SOURCES[i]];
     });
