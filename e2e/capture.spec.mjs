@@ -2,6 +2,7 @@
 // real bundle in Chromium; what counts is what reached the local endpoint.
 import { readFileSync } from 'node:fs';
 import { test, expect, tag } from './fixtures.mjs';
+import { NOT_PRODUCT_PAGES, PRODUCT_PAGES } from './fixtures/capture/expected.mjs';
 
 test.use({ capture: true });
 
@@ -173,68 +174,30 @@ test('a custom storefront with only OpenGraph product tags', async ({ page, api 
   });
 });
 
-// More storefront shapes (test/capture/corpus.test.ts reads them all): Viewed Product alone.
-for (const [file, path, viewed] of [
-  [
-    'prestashop17-product',
-    '/fr/hommes/1-1-t-shirt-imprime-colibri.html',
-    {
-      ProductName: 'T-shirt imprimé colibri',
-      ProductID: 'demo_1',
-      SKU: 'demo_1',
-      ImageURL: 'https://boutique.example/2-large_default/t-shirt-imprime-colibri.jpg',
-      URL: 'https://boutique.example/fr/hommes/1-1-t-shirt-imprime-colibri.html#/1-taille-s/8-couleur-blanc',
-      Price: 22.944,
-      Currency: 'EUR',
-    },
-  ],
-  [
-    'squarespace-product',
-    '/shop/p/ceramic-pour-over',
-    {
-      ProductName: 'Ceramic Pour-Over',
-      ProductID: 'SQ7716352',
-      SKU: 'SQ7716352',
-      ImageURL: 'http://static1.squarespace.example/static/5f1/t/64a/pour-over.jpg?format=1500w',
-      URL: 'https://kilngoods.example/shop/p/ceramic-pour-over',
-      Brand: 'Kiln Goods',
-      Price: 48,
-      Currency: 'USD',
-    },
-  ],
-  [
-    'shopify-legacy-product',
-    '/products/wool-beanie',
-    {
-      ProductName: 'Wool Beanie',
-      ProductID: '8123',
-      SKU: 'WB-RED',
-      Categories: ['Hats'],
-      URL: '/products/wool-beanie',
-      Brand: 'Harbour',
-      Price: 24,
-      Currency: 'CAD',
-    },
-  ],
-]) {
+// More storefront shapes, with the Viewed Product test/capture/corpus.test.ts expects of them
+// (fixtures/capture/expected.mjs): Viewed Product alone.
+const row = (file) => [...PRODUCT_PAGES, ...NOT_PRODUCT_PAGES].find((r) => r.file == file);
+for (const { file, url, viewed, urlIsPage } of ['prestashop17-product', 'squarespace-product', 'shopify-legacy-product'].map(row)) {
+  const path = new URL(url).pathname;
   test(`product page: ${file}`, async ({ page, api }) => {
     const go = await shop(page, api, { [path]: file });
     await go(path);
     const { $use_ip, $is_session_activity, ...props } = one(await api.eventCount(2), 'Viewed Product')[0].properties;
-    expect(props).toEqual({ ...viewed, URL: viewed.URL.startsWith('/') ? origin(api) + viewed.URL : viewed.URL });
+    expect(props).toEqual({ ...viewed, URL: urlIsPage ? origin(api) + path : viewed.URL });
   });
 }
 
-for (const [file, path] of [
-  ['category-itemlist', '/collections/footwear'],
-  ['article', '/blogs/care/wax'],
-  ['related-carousel', '/pages/picks'],
-  ['woocommerce-category', '/product-category/outerwear/'],
-  ['prestashop17-category', '/fr/3-vetements'],
-  ['blog-post-product', '/blogs/journal/five-autumn-trails'],
-  ['lookbook', '/pages/lookbook'],
-  ['buying-guide', '/guides/choosing-a-tent'],
-]) {
+for (const { file, url } of [
+  'category-itemlist',
+  'article',
+  'related-carousel',
+  'woocommerce-category',
+  'prestashop17-category',
+  'blog-post-product',
+  'lookbook',
+  'buying-guide',
+].map(row)) {
+  const path = new URL(url).pathname;
   test(`not a product page: ${file}`, async ({ page, api }) => {
     const go = await shop(page, api, { [path]: file });
     await go(path);

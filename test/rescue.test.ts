@@ -1,19 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adoptRescues, saveRescue } from '../src/rescue';
 import type { Entry, Item } from '../src/types';
+import { fakeStorage } from './fake-storage';
 
 const item = (metric: string): Item => ({ _kind: 'e', _metric: metric, _attributes: {}, _client: 'c', _accepted: 1 });
-
-/** A localStorage double that enumerates its keys as the real one does (Object.keys). */
-function fakeStorage() {
-  const area: Record<string, string> = {};
-  Object.defineProperties(area, {
-    getItem: { value: (k: string) => (k in area ? area[k] : null) },
-    setItem: { value: (k: string, v: string) => void (area[k] = String(v)) },
-    removeItem: { value: (k: string) => void delete area[k] },
-  });
-  return area;
-}
 
 afterEach(() => vi.unstubAllGlobals());
 

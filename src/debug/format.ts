@@ -1,4 +1,5 @@
 // The debug view's words, pure (test/debug/format.test.ts): identifiers masked, one short line per fact.
+import { BASE, CAP, retryable } from '../backoff';
 
 /** `jane@example.com` → `j•••@example.com`. */
 export const maskEmail = (email: string): string => {
@@ -36,7 +37,7 @@ export const short = (value: unknown): string => {
 /** What klite does after a request's answer, as klite decides it (delivery.ts, backoff.ts). */
 export function outcome(status: number, detail: string | undefined, calls: number): { state: string; line: string } {
   if (status > 199 && status < 300) return { state: 'acknowledged', line: status + ' accepted' };
-  if (!status || status == 408 || status == 429 || status > 499) {
+  if (retryable(status)) {
     const why = status ? String(status) : 'no answer (offline, blocked or timed out)';
     return { state: 'kept, will retry', line: why + ': kept, retried with back-off' + (status == 429 ? ' (Retry-After at least)' : '') };
   }
@@ -48,4 +49,10 @@ export function outcome(status: number, detail: string | undefined, calls: numbe
 
 /** The next send after a failure, from the pause klite tells its tabs (delivery.ts `pause`). */
 export const retryLine = (at: number, now: number): string =>
-  'klite retry: next send in ' + (Math.max(0, at - now) / 1000).toFixed(1) + ' s (back-off: up to 2 s × 2 per failed pass, at most 5 min)';
+  'klite retry: next send in ' +
+  (Math.max(0, at - now) / 1000).toFixed(1) +
+  ' s (back-off: up to ' +
+  BASE / 1000 +
+  ' s × 2 per failed pass, at most ' +
+  CAP / 6e4 +
+  ' min)';

@@ -13,6 +13,7 @@ import { ANONYMOUS_TTL, TTL } from '../../src/requests';
 import { saveRescue } from '../../src/rescue';
 import { DB_NAME, openStore } from '../../src/store';
 import type { Item } from '../../src/types';
+import { fakeStorage } from '../fake-storage';
 
 const source = (file: string) => readFileSync(new URL('../../src/' + file, import.meta.url), 'utf8');
 
@@ -27,16 +28,6 @@ const stored = (over: object = {}) => ({
 });
 const env = { cid: 'cid1', identified: false, now: 2000 };
 
-/** localStorage / sessionStorage doubles that enumerate their keys as the real ones do. */
-function fakeStorage() {
-  const area: Record<string, string> = {};
-  Object.defineProperties(area, {
-    getItem: { value: (k: string) => (k in area ? area[k] : null) },
-    setItem: { value: (k: string, v: string) => void (area[k] = String(v)) },
-    removeItem: { value: (k: string) => void delete area[k] },
-  });
-  return area;
-}
 function fakeBrowser() {
   const jar: Record<string, string> = {};
   const win = {
